@@ -1,0 +1,100 @@
+package io.customerpulse;
+
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.IngestRecord;
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.ingest.RouteIngested;
+import io.customerpulse.profile.CustomerProfileFunction;
+import io.customerpulse.profile.ProfileEngine;
+import io.customerpulse.profile.SeenIds;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The customer-pulse topology, in one method that reads top to bottom. Production, replay and tests
+ * call it with their own sources and sinks.
+ *
+ * <pre>
+ *   sources (decode + validate, watermarks) ──► route ──► keyBy(customer_id) ──► customer profiles ──► profiles
+ *                                                 │                                   ├─► segment changes
+ *                                                 └─► dead letter                     ├─► churn alerts
+ *                                                                                     └─► late events
+ * </pre>
+ */
+public final class CustomerPulseJob {
+    private CustomerPulseJob() {}
+
+    /** Adds the job to {@code env}. */
+    public static void buildTopology(
+            StreamExecutionEnvironment env,
+            JobConfig config,
+            PulseSources sources,
+            PulseSinks sinks) {
+        env.setMaxParallelism(config.maxParallelism());
+        if (config.parallelism() > 0) {
+            env.setParallelism(config.parallelism());
+        }
+        Configuration pipeline = new Configuration();
+        pipeline.set(PipelineOptions.GENERIC_TYPES, false); // no silent Kryo fallback
+        pipeline.set(PipelineOptions.AUTO_GENERATE_UIDS, false); // a missing uid fails fast
+        env.configure(pipeline);
+
+        DataStream<IngestRecord> ingested = sources.events(env, watermarks(config));
+
+        SingleOutputStreamOperator<CustomerEvent> events =
+                ingested.process(new RouteIngested(config.horizonMillis()))
+                        .uid(Uids.ROUTE)
+                        .name("route valid / dead-letter");
+
+        SingleOutputStreamOperator<CustomerProfile> profiles =
+                events.keyBy(CustomerEvent::getCustomerId)
+                        .process(
+                                new CustomerProfileFunction(
+                                        new ProfileEngine(
+                                                config.segments(),
+                                                config.maxReturnedOrderIds(),
+                                                config.reportingCurrency()),
+                                        new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
+                                        config.horizonMillis()))
+                        .uid(Uids.PROFILES)
+                        .name("customer profiles");
+
+        profiles.sinkTo(sinks.profiles()).uid(Uids.SINK_PROFILES).name("profiles");
+        profiles.getSideOutput(Outputs.SEGMENT_CHANGES)
+                .sinkTo(sinks.segmentChanges())
+                .uid(Uids.SINK_SEGMENT_CHANGES)
+                .name("segment changes");
+        profiles.getSideOutput(Outputs.CHURN_ALERTS)
+                .sinkTo(sinks.churnAlerts())
+                .uid(Uids.SINK_CHURN_ALERTS)
+                .name("churn alerts");
+        profiles.getSideOutput(Outputs.LATE_EVENTS)
+                .sinkTo(sinks.lateEvents())
+                .uid(Uids.SINK_LATE_EVENTS)
+                .name("late events");
+        events.getSideOutput(Outputs.REJECTED)
+                .sinkTo(sinks.rejected())
+                .uid(Uids.SINK_REJECTED)
+                .name("dead letter");
+    }
+
+    /**
+     * Bounded out-of-orderness on valid events' times; rejections carry no time. Idleness lets a
+     * quiet partition stop holding the watermark back (off when configured as 0, as in replay).
+     */
+    public static WatermarkStrategy<IngestRecord> watermarks(JobConfig config) {
+        WatermarkStrategy<IngestRecord> strategy =
+                WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+                        .withTimestampAssigner(
+                                (r, previous) ->
+                                        r.getEvent() == null
+                                                ? Long.MIN_VALUE
+                                                : r.getEvent().getEventTime().toEpochMilli());
+        return config.idleness().isZero() ? strategy : strategy.withIdleness(config.idleness());
+    }
+}

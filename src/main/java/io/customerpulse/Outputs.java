@@ -1,0 +1,25 @@
+package io.customerpulse;
+
+import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.LateEvent;
+import io.customerpulse.avro.RejectedEvent;
+import io.customerpulse.avro.SegmentChange;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.util.OutputTag;
+
+/** The side outputs of the job, in one place. */
+public final class Outputs {
+    public static final OutputTag<RejectedEvent> REJECTED =
+            new OutputTag<>("rejected", new AvroTypeInfo<>(RejectedEvent.class));
+    public static final OutputTag<CustomerEvent> IMPRESSIONS =
+            new OutputTag<>("impressions", new AvroTypeInfo<>(CustomerEvent.class));
+    public static final OutputTag<SegmentChange> SEGMENT_CHANGES =
+            new OutputTag<>("segment-changes", new AvroTypeInfo<>(SegmentChange.class));
+    public static final OutputTag<ChurnAlert> CHURN_ALERTS =
+            new OutputTag<>("churn-alerts", new AvroTypeInfo<>(ChurnAlert.class));
+    public static final OutputTag<LateEvent> LATE_EVENTS =
+            new OutputTag<>("late-events", new AvroTypeInfo<>(LateEvent.class));
+
+    private Outputs() {}
+}

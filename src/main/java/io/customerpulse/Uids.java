@@ -1,0 +1,19 @@
+package io.customerpulse;
+
+/**
+ * Operator uids. They name state in checkpoints and savepoints: never change one of a stateful
+ * operator, or its state is lost on upgrade. {@code pipeline.auto-generate-uids: false} makes a
+ * missing uid fail at submission.
+ */
+public final class Uids {
+    public static final String SOURCE = "events-source";
+    public static final String ROUTE = "route-ingested";
+    public static final String PROFILES = "customer-profiles";
+    public static final String SINK_PROFILES = "sink-profiles";
+    public static final String SINK_SEGMENT_CHANGES = "sink-segment-changes";
+    public static final String SINK_CHURN_ALERTS = "sink-churn-alerts";
+    public static final String SINK_LATE_EVENTS = "sink-late-events";
+    public static final String SINK_REJECTED = "sink-dead-letter";
+
+    private Uids() {}
+}

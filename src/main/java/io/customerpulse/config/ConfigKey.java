@@ -1,0 +1,112 @@
+package io.customerpulse.config;
+
+/**
+ * Every job parameter the job understands, with its default and meaning. The README's configuration
+ * table is this list; {@link JobConfig#parse} rejects any other key so that a typo fails at
+ * start-up instead of silently running with a default.
+ */
+public enum ConfigKey {
+    MODE(
+            "mode",
+            "live",
+            "`live` (Kafka, wall-clock watermark advance) or `replay` (bounded, deterministic)"),
+    REPORTING_CURRENCY(
+            "reporting-currency", "USD", "ISO 4217 currency every amount is converted to"),
+    CURRENCY_RATES(
+            "currency.rates",
+            "EUR=1.08,GBP=1.27,CAD=0.73,JPY=0.0067",
+            "fixed rates: reporting-currency units for one unit of each currency (the reporting currency itself is 1)"),
+    MAX_OUT_OF_ORDERNESS(
+            "watermark.max-out-of-orderness",
+            "1 min",
+            "bounded out-of-orderness per source partition; `scripts/replay` defaults it to 1 h"),
+    IDLENESS(
+            "watermark.idleness",
+            "30 s",
+            "a partition without records this long stops holding back the watermark; 0 turns it off (replay does)"),
+    MAX_AMOUNT(
+            "validation.max-amount",
+            "1000000",
+            "largest amount accepted, in reporting-currency units; above it the event is dead-lettered"),
+    MIN_EVENT_TIME(
+            "validation.min-event-time",
+            "1990-01-01T00:00:00Z",
+            "events before this time are dead-lettered"),
+    MAX_AHEAD(
+            "validation.max-ahead",
+            "1 d",
+            "live mode: events further than this ahead of the wall clock are dead-lettered"),
+    MAX_ID_LENGTH(
+            "validation.max-id-length",
+            "256",
+            "longest accepted id (event, customer, order, campaign)"),
+    DEDUP_RETENTION(
+            "dedup.retention", "24 h", "event ids are remembered at least this long in event time"),
+    DEDUP_MAX_IDS(
+            "dedup.max-ids",
+            "1000",
+            "cap on remembered event ids per customer (oldest are forgotten first)"),
+    CHURN_AFTER("segments.churn-after", "60 d", "inactivity after which a customer is CHURN_RISK"),
+    ORDERS_WINDOW("segments.orders-window", "90 d", "window of orders_90d"),
+    HV_MIN_ORDERS(
+            "segments.high-value.min-orders-90d",
+            "2",
+            "HIGH_VALUE needs at least this many orders_90d"),
+    HV_MIN_CLV(
+            "segments.high-value.min-clv",
+            "150",
+            "HIGH_VALUE needs at least this historical CLV, in reporting-currency units"),
+    HV_MAX_RETURN_RATE(
+            "segments.high-value.max-return-rate",
+            "0.05",
+            "HIGH_VALUE needs a return rate below this"),
+    URGENT_LOOKBACK(
+            "segments.urgent-lookback",
+            "90 d",
+            "a churn alert is urgent when the customer was HIGH_VALUE within this time before"),
+    MAX_RETURNED_ORDER_IDS(
+            "state.max-returned-order-ids",
+            "1000",
+            "cap on the returned order ids kept per customer to count distinct returned_orders"),
+    PARALLELISM("job.parallelism", "0", "operator parallelism; 0 keeps the environment's default"),
+    MAX_PARALLELISM(
+            "job.max-parallelism",
+            "128",
+            "key groups; fixed so savepoints can be rescaled (never change it)"),
+    AS_OF(
+            "replay.as-of",
+            "",
+            "replay results as of this ISO-8601 time; empty means the latest event time of the input");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(String key, String defaultValue, String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The key named {@code name}, or a {@link ConfigException} that names it. */
+    public static ConfigKey of(String name) {
+        for (ConfigKey k : values()) {
+            if (k.key.equals(name)) {
+                return k;
+            }
+        }
+        throw new ConfigException(name, "unknown key (see the configuration table in README.md)");
+    }
+}

@@ -1,0 +1,214 @@
+package io.customerpulse.config;
+
+import io.customerpulse.profile.SegmentThresholds;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Collections;
+import java.util.Currency;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The job's parameters, parsed once from kebab-case keys ({@link ConfigKey}) into typed values.
+ * Every problem is reported at start-up with the key that caused it.
+ */
+public record JobConfig(
+        boolean replayMode,
+        String reportingCurrency,
+        Map<String, BigDecimal> currencyRates,
+        Duration maxOutOfOrderness,
+        Duration idleness,
+        long maxAmountMinor,
+        Instant minEventTime,
+        Duration maxAhead,
+        int maxIdLength,
+        Duration dedupRetention,
+        int dedupMaxIds,
+        SegmentThresholds segments,
+        int maxReturnedOrderIds,
+        int parallelism,
+        int maxParallelism,
+        Instant asOf)
+        implements Serializable {
+
+    /** Defaults only. */
+    public static JobConfig defaults() {
+        return parse(Map.of());
+    }
+
+    /** Parses {@code values} over the defaults; unknown keys and bad values fail. */
+    public static JobConfig parse(Map<String, String> values) {
+        Map<ConfigKey, String> v = new EnumMap<>(ConfigKey.class);
+        for (ConfigKey k : ConfigKey.values()) {
+            v.put(k, k.defaultValue());
+        }
+        values.forEach((key, value) -> v.put(ConfigKey.of(key.trim()), value.trim()));
+
+        String mode = v.get(ConfigKey.MODE);
+        if (!mode.equals("live") && !mode.equals("replay")) {
+            throw new ConfigException(
+                    ConfigKey.MODE.key(), "must be 'live' or 'replay', was '" + mode + "'");
+        }
+        String currency =
+                currency(ConfigKey.REPORTING_CURRENCY, v.get(ConfigKey.REPORTING_CURRENCY));
+        int exponent = Currency.getInstance(currency).getDefaultFractionDigits();
+        BigDecimal minClv = decimal(ConfigKey.HV_MIN_CLV, v.get(ConfigKey.HV_MIN_CLV));
+        double maxReturnRate =
+                decimal(ConfigKey.HV_MAX_RETURN_RATE, v.get(ConfigKey.HV_MAX_RETURN_RATE))
+                        .doubleValue();
+        SegmentThresholds segments =
+                new SegmentThresholds(
+                        positive(ConfigKey.CHURN_AFTER, v),
+                        positive(ConfigKey.ORDERS_WINDOW, v),
+                        integer(ConfigKey.HV_MIN_ORDERS, v.get(ConfigKey.HV_MIN_ORDERS), 1),
+                        minClv.movePointRight(exponent).longValueExact(),
+                        maxReturnRate,
+                        positive(ConfigKey.URGENT_LOOKBACK, v));
+        String asOf = v.get(ConfigKey.AS_OF);
+        return new JobConfig(
+                mode.equals("replay"),
+                currency,
+                rates(v.get(ConfigKey.CURRENCY_RATES), currency),
+                positive(ConfigKey.MAX_OUT_OF_ORDERNESS, v),
+                duration(ConfigKey.IDLENESS, v.get(ConfigKey.IDLENESS)),
+                decimal(ConfigKey.MAX_AMOUNT, v.get(ConfigKey.MAX_AMOUNT))
+                        .movePointRight(exponent)
+                        .longValueExact(),
+                instant(ConfigKey.MIN_EVENT_TIME, v.get(ConfigKey.MIN_EVENT_TIME)),
+                positive(ConfigKey.MAX_AHEAD, v),
+                integer(ConfigKey.MAX_ID_LENGTH, v.get(ConfigKey.MAX_ID_LENGTH), 1),
+                positive(ConfigKey.DEDUP_RETENTION, v),
+                integer(ConfigKey.DEDUP_MAX_IDS, v.get(ConfigKey.DEDUP_MAX_IDS), 1),
+                segments,
+                integer(
+                        ConfigKey.MAX_RETURNED_ORDER_IDS,
+                        v.get(ConfigKey.MAX_RETURNED_ORDER_IDS),
+                        1),
+                integer(ConfigKey.PARALLELISM, v.get(ConfigKey.PARALLELISM), 0),
+                integer(ConfigKey.MAX_PARALLELISM, v.get(ConfigKey.MAX_PARALLELISM), 1),
+                asOf.isEmpty() ? null : instant(ConfigKey.AS_OF, asOf));
+    }
+
+    /** The event time after which nothing takes effect: the as-of time of a replay, else never. */
+    public long horizonMillis() {
+        return asOf == null ? Long.MAX_VALUE : asOf.toEpochMilli();
+    }
+
+    /** A copy with the replay's as-of time fixed. */
+    public JobConfig withAsOf(Instant asOf) {
+        return new JobConfig(
+                replayMode,
+                reportingCurrency,
+                currencyRates,
+                maxOutOfOrderness,
+                idleness,
+                maxAmountMinor,
+                minEventTime,
+                maxAhead,
+                maxIdLength,
+                dedupRetention,
+                dedupMaxIds,
+                segments,
+                maxReturnedOrderIds,
+                parallelism,
+                maxParallelism,
+                asOf);
+    }
+
+    private static Map<String, BigDecimal> rates(String spec, String reporting) {
+        Map<String, BigDecimal> rates = new LinkedHashMap<>();
+        rates.put(reporting, BigDecimal.ONE);
+        if (spec.isEmpty()) {
+            return Collections.unmodifiableMap(rates);
+        }
+        for (String entry : spec.split(",")) {
+            String[] kv = entry.split("=", 2);
+            if (kv.length != 2) {
+                throw new ConfigException(
+                        ConfigKey.CURRENCY_RATES.key(),
+                        "expected CODE=RATE, found '" + entry + "'");
+            }
+            String code = currency(ConfigKey.CURRENCY_RATES, kv[0].trim());
+            BigDecimal rate = decimal(ConfigKey.CURRENCY_RATES, kv[1].trim());
+            if (rate.signum() <= 0) {
+                throw new ConfigException(
+                        ConfigKey.CURRENCY_RATES.key(), "rate of " + code + " must be positive");
+            }
+            if (!code.equals(reporting)) {
+                rates.put(code, rate);
+            }
+        }
+        return Collections.unmodifiableMap(rates);
+    }
+
+    private static String currency(ConfigKey key, String code) {
+        String upper = code.toUpperCase(Locale.ROOT);
+        try {
+            Currency.getInstance(upper);
+            return upper;
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(key.key(), "'" + code + "' is not an ISO 4217 currency code");
+        }
+    }
+
+    private static BigDecimal decimal(ConfigKey key, String value) {
+        try {
+            return new BigDecimal(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key.key(), "'" + value + "' is not a number");
+        }
+    }
+
+    private static int integer(ConfigKey key, String value, int min) {
+        try {
+            int i = Integer.parseInt(value);
+            if (i < min) {
+                throw new ConfigException(key.key(), "must be at least " + min + ", was " + i);
+            }
+            return i;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key.key(), "'" + value + "' is not an integer");
+        }
+    }
+
+    private static Instant instant(ConfigKey key, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(
+                    key.key(),
+                    "'" + value + "' is not an ISO-8601 instant like 1997-09-30T00:00:00Z");
+        }
+    }
+
+    private static Duration positive(ConfigKey key, Map<ConfigKey, String> v) {
+        Duration d = duration(key, v.get(key));
+        if (d.isZero()) {
+            throw new ConfigException(key.key(), "must be positive");
+        }
+        return d;
+    }
+
+    /** Accepts Flink's "90 d", "1 min", "500 ms" and ISO-8601 "P90D", "PT1M". */
+    public static Duration duration(ConfigKey key, String value) {
+        try {
+            Duration d =
+                    value.startsWith("P") || value.startsWith("p")
+                            ? Duration.parse(value)
+                            : TimeUtils.parseDuration(value);
+            if (d.isNegative()) {
+                throw new ConfigException(key.key(), "must not be negative");
+            }
+            return d;
+        } catch (DateTimeParseException | IllegalArgumentException e) {
+            throw new ConfigException(
+                    key.key(), "'" + value + "' is not a duration like '90 d', '1 h' or 'PT1M'");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.customerpulse.ingest;
+
+/** Why a record went to the dead-letter output. The names are stable: dashboards count them. */
+public enum RejectReason {
+    MALFORMED,
+    UNKNOWN_TYPE,
+    MISSING_FIELD,
+    MISSING_EVENT_ID,
+    MISSING_CUSTOMER_ID,
+    INVALID_ID,
+    FIELD_TOO_LONG,
+    NEGATIVE_AMOUNT,
+    AMOUNT_TOO_LARGE,
+    UNKNOWN_CURRENCY,
+    EVENT_TIME_TOO_EARLY,
+    EVENT_TIME_IN_FUTURE,
+    INVALID_LINE,
+    INVALID_RATING
+}

@@ -1,0 +1,51 @@
+package io.customerpulse.ingest;
+
+import io.customerpulse.Outputs;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.EventKind;
+import io.customerpulse.avro.IngestRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Splits what the sources decoded: customer events to the main output, rejections and ad
+ * impressions to side outputs. Events after a replay's as-of time are ignored (and counted): they
+ * create no profile.
+ */
+public class RouteIngested extends ProcessFunction<IngestRecord, CustomerEvent> {
+    private final long horizon;
+
+    private transient Counter rejected;
+    private transient Counter afterAsOf;
+
+    public RouteIngested(long horizon) {
+        this.horizon = horizon;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        rejected = getRuntimeContext().getMetricGroup().counter("deadLettered");
+        afterAsOf = getRuntimeContext().getMetricGroup().counter("ignoredAfterAsOf");
+    }
+
+    @Override
+    public void processElement(IngestRecord record, Context ctx, Collector<CustomerEvent> out) {
+        if (record.getRejected() != null) {
+            rejected.inc();
+            ctx.output(Outputs.REJECTED, record.getRejected());
+            return;
+        }
+        CustomerEvent event = record.getEvent();
+        if (event.getEventTime().toEpochMilli() > horizon) {
+            afterAsOf.inc();
+            return;
+        }
+        if (event.getKind() == EventKind.IMPRESSION) {
+            ctx.output(Outputs.IMPRESSIONS, event);
+        } else {
+            out.collect(event);
+        }
+    }
+}

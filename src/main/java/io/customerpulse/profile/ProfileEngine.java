@@ -1,0 +1,233 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.EventKind;
+import io.customerpulse.avro.Segment;
+import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.avro.state.CustomerState;
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * The arithmetic of a customer's profile (DESIGN section 4), one step at a time. A step is either
+ * the events of one millisecond (applied in event_id order) followed by the limits that fall on
+ * that millisecond, or a limit alone. Plain Java with no Flink in it, so the rules can be tested
+ * and benchmarked without a runtime; {@link CustomerProfileFunction} decides when steps happen.
+ */
+public final class ProfileEngine implements Serializable {
+    private static final double MILLIS_PER_DAY = 86_400_000.0;
+
+    private final SegmentThresholds limits;
+    private final SegmentRules rules;
+    private final int maxReturnedOrderIds;
+    private final String currency;
+
+    public ProfileEngine(SegmentThresholds limits, int maxReturnedOrderIds, String currency) {
+        this.limits = limits;
+        this.rules = new SegmentRules(limits);
+        this.maxReturnedOrderIds = maxReturnedOrderIds;
+        this.currency = currency;
+    }
+
+    /** What a step produced: the new profile, and a segment change and alert when there was one. */
+    public record Step(CustomerProfile profile, SegmentChange change, ChurnAlert alert) {}
+
+    /** An empty state: no events yet. */
+    public static CustomerState newState() {
+        return CustomerState.newBuilder().build();
+    }
+
+    /**
+     * The earliest time after the last step at which a limit falls: the churn deadline (unless
+     * already CHURN_RISK) or the moment the oldest order leaves the orders_90d window. Null if
+     * none.
+     */
+    public Long nextLimitAt(CustomerState s) {
+        long after = s.getNow() == null ? Long.MIN_VALUE : s.getNow();
+        long next = Long.MAX_VALUE;
+        Long churnAt = rules.churnDeadline(s);
+        if (churnAt != null && s.getSegment() != Segment.CHURN_RISK && churnAt > after) {
+            next = churnAt;
+        }
+        if (!s.getOrderTimes90d().isEmpty()) {
+            long expiry = s.getOrderTimes90d().get(0) + limits.ordersWindow().toMillis();
+            if (expiry > after) {
+                next = Math.min(next, expiry);
+            }
+        }
+        return next == Long.MAX_VALUE ? null : next;
+    }
+
+    /**
+     * Applies one step at event time {@code t}: {@code events} (possibly none) in event_id order,
+     * then every limit due at {@code t}. Returns null when the step changed nothing (no version).
+     *
+     * @param late whether the events arrived behind the watermark (the reason says so)
+     */
+    public Step step(
+            String customerId, CustomerState s, long t, List<CustomerEvent> events, boolean late) {
+        Set<EventKind> kinds = EnumSet.noneOf(EventKind.class);
+        List<CustomerEvent> ordered = new ArrayList<>(events);
+        ordered.sort(Comparator.comparing(CustomerEvent::getEventId));
+        for (CustomerEvent e : ordered) {
+            apply(s, e, t);
+            kinds.add(e.getKind());
+        }
+        boolean expired = expireOrders(s, t);
+        s.setNow(t);
+
+        Segment before = s.getSegment();
+        Segment after = rules.evaluate(s, t);
+        if (events.isEmpty() && !expired && after == before) {
+            return null;
+        }
+        s.setVersion(s.getVersion() + 1);
+        String reason =
+                reason(kinds, late, expired, after == Segment.CHURN_RISK && events.isEmpty());
+
+        SegmentChange change = null;
+        ChurnAlert alert = null;
+        if (after != before) {
+            long clv = SegmentRules.netRevenue(s);
+            change =
+                    SegmentChange.newBuilder()
+                            .setCustomerId(customerId)
+                            .setFromSegment(before)
+                            .setToSegment(after)
+                            .setAt(Instant.ofEpochMilli(t))
+                            .setReason(reason)
+                            .setClvMinor(clv)
+                            .setVersion(s.getVersion())
+                            .build();
+            if (after == Segment.CHURN_RISK) {
+                alert =
+                        ChurnAlert.newBuilder()
+                                .setCustomerId(customerId)
+                                .setAt(Instant.ofEpochMilli(t))
+                                .setLastInteractionAt(instant(s.getLastInteractionAt()))
+                                .setPreviousSegment(before)
+                                .setUrgent(rules.isUrgent(s, t))
+                                .setClvMinor(clv)
+                                .build();
+            }
+            if (before == Segment.HIGH_VALUE) {
+                s.setHighValueUntil(t);
+            }
+            s.setSegment(after);
+            s.setSegmentSince(t);
+        }
+        return new Step(profile(customerId, s, t), change, alert);
+    }
+
+    private void apply(CustomerState s, CustomerEvent e, long t) {
+        long at = e.getEventTime().toEpochMilli();
+        switch (e.getKind()) {
+            case ORDER -> applyOrder(s, e, at, t);
+            case RETURN -> applyReturn(s, e);
+            case CLICK, INTERACTION -> s.setEngaged(true);
+            case IMPRESSION -> {
+                return; // impressions are not customer activity (DESIGN section 4)
+            }
+        }
+        Long last = s.getLastInteractionAt();
+        s.setLastInteractionAt(last == null ? at : Math.max(last, at));
+    }
+
+    private void applyOrder(CustomerState s, CustomerEvent e, long at, long t) {
+        s.setOrdersTotal(s.getOrdersTotal() + 1);
+        s.setGmvMinor(s.getGmvMinor() + e.getAmountMinor());
+        Long first = s.getFirstOrderAt();
+        Long second = s.getSecondOrderAt();
+        if (first == null || at < first) {
+            s.setSecondOrderAt(first);
+            s.setFirstOrderAt(at);
+        } else if (second == null || at < second) {
+            s.setSecondOrderAt(at);
+        }
+        Long last = s.getLastOrderAt();
+        s.setLastOrderAt(last == null ? at : Math.max(last, at));
+        if (at + limits.ordersWindow().toMillis() > t) {
+            List<Long> times = s.getOrderTimes90d();
+            int i = times.size();
+            while (i > 0 && times.get(i - 1) > at) {
+                i--;
+            }
+            times.add(i, at);
+        }
+    }
+
+    private void applyReturn(CustomerState s, CustomerEvent e) {
+        s.setRefundsMinor(s.getRefundsMinor() + e.getAmountMinor());
+        String orderId = e.getOrderId();
+        List<String> returned = s.getReturnedOrderIds();
+        if (orderId == null || returned.contains(orderId)) {
+            return;
+        }
+        s.setReturnedOrders(s.getReturnedOrders() + 1);
+        returned.add(orderId);
+        if (returned.size() > maxReturnedOrderIds) {
+            returned.remove(0);
+        }
+    }
+
+    /** Drops orders at or past the end of the window; true if one left. */
+    private boolean expireOrders(CustomerState s, long t) {
+        List<Long> times = s.getOrderTimes90d();
+        long window = limits.ordersWindow().toMillis();
+        boolean expired = false;
+        while (!times.isEmpty() && times.get(0) + window <= t) {
+            times.remove(0);
+            expired = true;
+        }
+        return expired;
+    }
+
+    private static String reason(
+            Set<EventKind> kinds, boolean late, boolean expired, boolean inactivity) {
+        StringJoiner reason = new StringJoiner("+");
+        kinds.forEach(k -> reason.add(late ? "LATE_" + k.name() : k.name()));
+        if (expired) {
+            reason.add("ORDER_LEFT_WINDOW");
+        }
+        if (inactivity) {
+            reason.add("INACTIVITY");
+        }
+        return reason.toString();
+    }
+
+    private CustomerProfile profile(String customerId, CustomerState s, long t) {
+        Long first = s.getFirstOrderAt();
+        Long second = s.getSecondOrderAt();
+        return CustomerProfile.newBuilder()
+                .setCustomerId(customerId)
+                .setCurrency(currency)
+                .setOrdersTotal(s.getOrdersTotal())
+                .setGmvMinor(s.getGmvMinor())
+                .setRefundsMinor(s.getRefundsMinor())
+                .setReturnedOrders(s.getReturnedOrders())
+                .setReturnRate(SegmentRules.returnRate(s))
+                .setNetRevenueMinor(SegmentRules.netRevenue(s))
+                .setOrders90d(s.getOrderTimes90d().size())
+                .setFirstOrderAt(instant(first))
+                .setLastOrderAt(instant(s.getLastOrderAt()))
+                .setLastInteractionAt(instant(s.getLastInteractionAt()))
+                .setRepeatGapDays(second == null ? null : (second - first) / MILLIS_PER_DAY)
+                .setSegment(s.getSegment())
+                .setSegmentSince(instant(s.getSegmentSince()))
+                .setVersion(s.getVersion())
+                .setUpdatedAt(Instant.ofEpochMilli(t))
+                .build();
+    }
+
+    private static Instant instant(Long millis) {
+        return millis == null ? null : Instant.ofEpochMilli(millis);
+    }
+}

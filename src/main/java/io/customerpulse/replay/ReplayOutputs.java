@@ -1,0 +1,141 @@
+package io.customerpulse.replay;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.customerpulse.json.AvroJson;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Turns the sink parts of a replay into its output files, sorted so that the same input always
+ * gives byte-identical files: the latest profile per customer, and every other record once.
+ */
+final class ReplayOutputs {
+    static final String PROFILES = "profiles";
+    static final String SEGMENT_CHANGES = "segment_changes";
+    static final String CHURN_ALERTS = "churn_alerts";
+    static final String LATE_EVENTS = "late_events";
+    static final String DEAD_LETTER = "dead_letter";
+
+    private ReplayOutputs() {}
+
+    /** Writes every output file from {@code parts} into {@code out}; returns lines per file. */
+    static Map<String, Integer> write(Path parts, Path out) throws IOException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put(PROFILES, latestProfiles(parts, out));
+        counts.put(
+                SEGMENT_CHANGES,
+                distinctSorted(
+                        parts,
+                        out,
+                        SEGMENT_CHANGES,
+                        by("customer_id").thenComparing(num("version"))));
+        counts.put(
+                CHURN_ALERTS,
+                distinctSorted(
+                        parts, out, CHURN_ALERTS, by("customer_id").thenComparing(time("at"))));
+        counts.put(
+                LATE_EVENTS,
+                distinctSorted(
+                        parts,
+                        out,
+                        LATE_EVENTS,
+                        Comparator.<JsonNode, String>comparing(
+                                        n -> n.path("event").path("customer_id").asText())
+                                .thenComparing(n -> n.path("event").path("event_id").asText())));
+        counts.put(
+                DEAD_LETTER,
+                distinctSorted(parts, out, DEAD_LETTER, by("source").thenComparing(num("offset"))));
+        return counts;
+    }
+
+    private static int latestProfiles(Path parts, Path out) throws IOException {
+        Map<String, JsonNode> latest = new LinkedHashMap<>();
+        for (JsonNode n : read(parts, PROFILES)) {
+            latest.merge(
+                    n.get("customer_id").asText(),
+                    n,
+                    (a, b) -> a.get("version").asLong() >= b.get("version").asLong() ? a : b);
+        }
+        List<JsonNode> sorted = new ArrayList<>(latest.values());
+        sorted.sort(by("customer_id"));
+        return writeLines(out.resolve(PROFILES + ".jsonl"), sorted);
+    }
+
+    private static int distinctSorted(Path parts, Path out, String name, Comparator<JsonNode> order)
+            throws IOException {
+        List<JsonNode> records = new ArrayList<>(new LinkedHashSet<>(read(parts, name)));
+        records.sort(order.thenComparing(JsonNode::toString));
+        return writeLines(out.resolve(name + ".jsonl"), records);
+    }
+
+    private static List<JsonNode> read(Path parts, String name) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        if (!Files.isDirectory(parts)) {
+            return nodes;
+        }
+        try (Stream<Path> files = Files.list(parts)) {
+            for (Path p :
+                    files.filter(f -> f.getFileName().toString().startsWith(name + "-")).toList()) {
+                for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
+                    if (!line.isBlank()) {
+                        nodes.add(AvroJson.MAPPER.readTree(line));
+                    }
+                }
+            }
+        }
+        return nodes;
+    }
+
+    private static int writeLines(Path file, List<JsonNode> nodes) throws IOException {
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            for (JsonNode n : nodes) {
+                w.write(AvroJson.MAPPER.writeValueAsString(n));
+                w.newLine();
+            }
+        }
+        return nodes.size();
+    }
+
+    private static Comparator<JsonNode> by(String field) {
+        return Comparator.comparing(n -> n.path(field).asText());
+    }
+
+    private static Comparator<JsonNode> num(String field) {
+        return Comparator.comparingLong(n -> n.path(field).asLong());
+    }
+
+    private static Comparator<JsonNode> time(String field) {
+        return Comparator.comparing(n -> Instant.parse(n.path(field).asText()));
+    }
+
+    /** Deletes a directory tree (the parts and checkpoints of a replay). */
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Set<String> names() {
+        return Set.of(PROFILES, SEGMENT_CHANGES, CHURN_ALERTS, LATE_EVENTS, DEAD_LETTER);
+    }
+}
