@@ -1,0 +1,126 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.Outputs;
+import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.LateEvent;
+import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.avro.state.CustomerState;
+import io.customerpulse.config.JobConfig;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+/**
+ * The customer operator in Flink's keyed test harness on the RocksDB backend, with helpers to move
+ * event time and read what came out and what is kept.
+ */
+final class ProfileHarness implements AutoCloseable {
+    final KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerProfile> harness;
+
+    ProfileHarness() throws Exception {
+        this(JobConfig.defaults(), Long.MAX_VALUE);
+    }
+
+    ProfileHarness(JobConfig config, long horizon) throws Exception {
+        CustomerProfileFunction function =
+                new CustomerProfileFunction(
+                        new ProfileEngine(
+                                config.segments(),
+                                config.maxReturnedOrderIds(),
+                                config.reportingCurrency()),
+                        new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
+                        horizon);
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(function),
+                        CustomerEvent::getCustomerId,
+                        Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        harness.open();
+    }
+
+    static ProfileHarness withSettings(Map<String, String> settings) throws Exception {
+        return new ProfileHarness(JobConfig.parse(settings), Long.MAX_VALUE);
+    }
+
+    void send(CustomerEvent... events) throws Exception {
+        for (CustomerEvent e : events) {
+            harness.processElement(e, e.getEventTime().toEpochMilli());
+        }
+    }
+
+    /** Advances the watermark to {@code t}: everything due at or before it happens. */
+    void watermark(Instant t) throws Exception {
+        harness.processWatermark(t.toEpochMilli());
+    }
+
+    List<CustomerProfile> profiles() {
+        return harness.extractOutputValues();
+    }
+
+    CustomerProfile latest() {
+        List<CustomerProfile> all = profiles();
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
+    List<SegmentChange> changes() {
+        return values(harness.getSideOutput(Outputs.SEGMENT_CHANGES));
+    }
+
+    List<ChurnAlert> alerts() {
+        return values(harness.getSideOutput(Outputs.CHURN_ALERTS));
+    }
+
+    List<LateEvent> late() {
+        return values(harness.getSideOutput(Outputs.LATE_EVENTS));
+    }
+
+    int timers() {
+        return harness.numEventTimeTimers();
+    }
+
+    /** Customers with state. */
+    long stateEntries() {
+        return backend()
+                .getKeys(CustomerProfileFunction.STATE.getName(), VoidNamespace.INSTANCE)
+                .count();
+    }
+
+    /** The stored state of one customer. */
+    CustomerState state(String customer) throws Exception {
+        KeyedStateBackend<String> backend = backend();
+        backend.setCurrentKey(customer);
+        return backend.getPartitionedState(
+                        VoidNamespace.INSTANCE,
+                        VoidNamespaceSerializer.INSTANCE,
+                        CustomerProfileFunction.STATE)
+                .value();
+    }
+
+    @SuppressWarnings("unchecked")
+    private KeyedStateBackend<String> backend() {
+        KeyedStateBackend<?> backend =
+                ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
+        return (KeyedStateBackend<String>) backend;
+    }
+
+    private static <T> List<T> values(java.util.Collection<StreamRecord<T>> records) {
+        return records == null ? List.of() : records.stream().map(StreamRecord::getValue).toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        harness.close();
+    }
+}

@@ -1,0 +1,70 @@
+package io.customerpulse.testing;
+
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.EventKind;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Builders of normalised events for tests: {@code order("c1", 12_999, T0)}. */
+public final class Events {
+    public static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    public static final Duration DAY = Duration.ofDays(1);
+    public static final Duration MS = Duration.ofMillis(1);
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private Events() {}
+
+    public static CustomerEvent order(String customer, long amountMinor, Instant at) {
+        String id = "o" + IDS.incrementAndGet();
+        return base(id, customer, at, EventKind.ORDER)
+                .setOrderId(id)
+                .setAmountMinor(amountMinor)
+                .build();
+    }
+
+    public static CustomerEvent order(
+            String customer, String orderId, long amountMinor, Instant at) {
+        return base("e-" + orderId, customer, at, EventKind.ORDER)
+                .setOrderId(orderId)
+                .setAmountMinor(amountMinor)
+                .build();
+    }
+
+    public static CustomerEvent refund(
+            String customer, String orderId, long amountMinor, Instant at) {
+        return base("r" + IDS.incrementAndGet(), customer, at, EventKind.RETURN)
+                .setOrderId(orderId)
+                .setAmountMinor(amountMinor)
+                .build();
+    }
+
+    public static CustomerEvent click(String customer, Instant at) {
+        return base("a" + IDS.incrementAndGet(), customer, at, EventKind.CLICK)
+                .setCampaignId("SP-1")
+                .setAmountMinor(89)
+                .build();
+    }
+
+    public static CustomerEvent interaction(String customer, Instant at) {
+        return base("i" + IDS.incrementAndGet(), customer, at, EventKind.INTERACTION)
+                .setInteractionType("PAGE_VIEW")
+                .build();
+    }
+
+    /** The same event under another event id. */
+    public static CustomerEvent withId(CustomerEvent e, String eventId) {
+        return CustomerEvent.newBuilder(e).setEventId(eventId).build();
+    }
+
+    private static CustomerEvent.Builder base(
+            String id, String customer, Instant at, EventKind kind) {
+        return CustomerEvent.newBuilder()
+                .setEventId(id)
+                .setCustomerId(customer)
+                .setEventTime(at)
+                .setMarketplace("US")
+                .setKind(kind);
+    }
+}
