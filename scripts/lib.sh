@@ -10,7 +10,7 @@ ensure_built() {
     return
   fi
   echo "building customer-pulse (mvn package, tests skipped)..." >&2
-  (cd "$ROOT" && mvn -B -q -DskipTests package >&2)
+  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package >&2)
   touch "$stamp"
 }
 

@@ -1,0 +1,69 @@
+package io.customerpulse.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JobConfigTest {
+    @Test
+    void shouldHaveTheDesignDefaults() {
+        JobConfig c = JobConfig.defaults();
+        assertThat(c.replayMode()).isFalse();
+        assertThat(c.reportingCurrency()).isEqualTo("USD");
+        assertThat(c.segments().churnAfter()).isEqualTo(Duration.ofDays(60));
+        assertThat(c.segments().ordersWindow()).isEqualTo(Duration.ofDays(90));
+        assertThat(c.segments().highValueMinClvMinor()).isEqualTo(15_000);
+        assertThat(c.segments().highValueMaxReturnRate()).isEqualTo(0.05);
+        assertThat(c.maxAmountMinor()).isEqualTo(100_000_000L);
+        assertThat(c.minEventTime()).isEqualTo(Instant.parse("1990-01-01T00:00:00Z"));
+        assertThat(c.maxOutOfOrderness()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.maxParallelism()).isEqualTo(128);
+        assertThat(c.horizonMillis()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldAcceptFlinkAndIsoDurations() {
+        JobConfig c =
+                JobConfig.parse(
+                        Map.of(
+                                "segments.churn-after",
+                                "P30D",
+                                "watermark.max-out-of-orderness",
+                                "5 min"));
+        assertThat(c.segments().churnAfter()).isEqualTo(Duration.ofDays(30));
+        assertThat(c.maxOutOfOrderness()).isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadValue() {
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("segments.churn-after", "sixty days")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("segments.churn-after");
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("currency.rates", "EUR=abc")))
+                .hasMessageContaining("currency.rates");
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("reporting-currency", "XYZ1")))
+                .hasMessageContaining("reporting-currency");
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("replay.as-of", "yesterday")))
+                .hasMessageContaining("replay.as-of");
+    }
+
+    @Test
+    void shouldRejectAnUnknownKey() {
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("segments.churn-afer", "60 d")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("segments.churn-afer")
+                .hasMessageContaining("unknown");
+    }
+
+    @Test
+    void shouldDocumentEveryKeyInTheReadme() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        for (ConfigKey k : ConfigKey.values()) {
+            assertThat(readme).as(k.key()).contains("| `" + k.key() + "` |");
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package io.customerpulse.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.avro.AdEvent;
+import io.customerpulse.avro.AdType;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.EventKind;
+import io.customerpulse.avro.IngestRecord;
+import io.customerpulse.avro.Interaction;
+import io.customerpulse.avro.OrderLine;
+import io.customerpulse.avro.OrderPlaced;
+import io.customerpulse.avro.OrderReturned;
+import io.customerpulse.config.JobConfig;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EventNormalizerTest {
+    private static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
+    private final EventNormalizer live = new EventNormalizer(JobConfig.defaults());
+    private final EventNormalizer replay =
+            new EventNormalizer(JobConfig.parse(Map.of("mode", "replay")));
+
+    private static OrderPlaced.Builder order() {
+        return OrderPlaced.newBuilder()
+                .setEventId("o1")
+                .setCustomerId("c1")
+                .setEventTime(NOW.minus(Duration.ofDays(1)))
+                .setMarketplace("US")
+                .setOrderId("A1")
+                .setLines(List.of(new OrderLine("B00X", 1, 12_999L)))
+                .setTotalMinor(12_999)
+                .setCurrency("USD");
+    }
+
+    private String reasonOf(org.apache.avro.specific.SpecificRecord r) {
+        return reasonOf(live, r);
+    }
+
+    private static String reasonOf(EventNormalizer n, org.apache.avro.specific.SpecificRecord r) {
+        IngestRecord out =
+                n.toIngest(
+                        r, new SourceRef("orders", 3, 42), new byte[] {1, 2}, NOW.toEpochMilli());
+        return out.getRejected() == null ? "VALID" : out.getRejected().getReason();
+    }
+
+    @Test
+    void shouldAcceptAValidOrderAndKeepItsAmount() throws Rejection {
+        CustomerEvent e = live.normalize(order().build(), NOW.toEpochMilli());
+        assertThat(e.getKind()).isEqualTo(EventKind.ORDER);
+        assertThat(e.getAmountMinor()).isEqualTo(12_999);
+        assertThat(e.getOrderId()).isEqualTo("A1");
+    }
+
+    @Test
+    void shouldConvertToTheReportingCurrency() throws Rejection {
+        CustomerEvent e =
+                live.normalize(
+                        order().setCurrency("JPY").setTotalMinor(1_000).build(),
+                        NOW.toEpochMilli());
+        assertThat(e.getAmountMinor()).isEqualTo(670);
+    }
+
+    @Test
+    void shouldAcceptRealOldAndLargeOrders() {
+        // CDNOW: 1997; Online Retail: the largest invoice, GBP 168,469.60
+        assertThat(reasonOf(order().setEventTime(Instant.parse("1997-01-01T00:00:00Z")).build()))
+                .isEqualTo("VALID");
+        assertThat(reasonOf(order().setCurrency("GBP").setTotalMinor(16_846_960).build()))
+                .isEqualTo("VALID");
+    }
+
+    @Test
+    void shouldGiveEachBrokenRuleItsReason() {
+        assertThat(reasonOf(order().setCustomerId("").build())).isEqualTo("MISSING_CUSTOMER_ID");
+        assertThat(reasonOf(order().setEventId(" ").build())).isEqualTo("MISSING_EVENT_ID");
+        assertThat(reasonOf(order().setTotalMinor(-1).build())).isEqualTo("NEGATIVE_AMOUNT");
+        assertThat(reasonOf(order().setTotalMinor(100_000_001).build()))
+                .isEqualTo("AMOUNT_TOO_LARGE");
+        assertThat(reasonOf(order().setTotalMinor(Long.MAX_VALUE).setCurrency("GBP").build()))
+                .isEqualTo("AMOUNT_TOO_LARGE");
+        assertThat(reasonOf(order().setCurrency("XXX").build())).isEqualTo("UNKNOWN_CURRENCY");
+        assertThat(reasonOf(order().setCurrency("CHF").build())).isEqualTo("UNKNOWN_CURRENCY");
+        assertThat(
+                        reasonOf(
+                                order().setEventTime(Instant.parse("1989-12-31T23:59:59.999Z"))
+                                        .build()))
+                .isEqualTo("EVENT_TIME_TOO_EARLY");
+        assertThat(
+                        reasonOf(
+                                order().setEventTime(NOW.plus(Duration.ofDays(1)).plusMillis(1))
+                                        .build()))
+                .isEqualTo("EVENT_TIME_IN_FUTURE");
+        assertThat(reasonOf(order().setCustomerId("x".repeat(257)).build()))
+                .isEqualTo("FIELD_TOO_LONG");
+        assertThat(reasonOf(order().setCustomerId("c\u00001").build())).isEqualTo("INVALID_ID");
+        assertThat(reasonOf(order().setCustomerId("c\u202e1").build())).isEqualTo("INVALID_ID");
+        assertThat(reasonOf(order().setCustomerId(" c1").build())).isEqualTo("INVALID_ID");
+        assertThat(reasonOf(order().setLines(List.of(new OrderLine("B", 0, 1L))).build()))
+                .isEqualTo("INVALID_LINE");
+        assertThat(reasonOf(order().setOrderId("").build())).isEqualTo("MISSING_FIELD");
+    }
+
+    @Test
+    void shouldNotCheckTheWallClockInReplay() {
+        assertThat(reasonOf(replay, order().setEventTime(NOW.plus(Duration.ofDays(400))).build()))
+                .isEqualTo("VALID");
+    }
+
+    @Test
+    void shouldAcceptNonAsciiIds() {
+        assertThat(reasonOf(order().setCustomerId("kunde-müller-東京").build())).isEqualTo("VALID");
+    }
+
+    @Test
+    void shouldCarryTheSourceAndOriginalBytesOfARejection() {
+        IngestRecord out =
+                live.toIngest(
+                        order().setTotalMinor(-5).build(),
+                        new SourceRef("orders", 3, 42),
+                        new byte[] {7, 8},
+                        NOW.toEpochMilli());
+        assertThat(out.getEvent()).isNull();
+        assertThat(out.getRejected().getSource()).isEqualTo("orders");
+        assertThat(out.getRejected().getPartition()).isEqualTo(3);
+        assertThat(out.getRejected().getOffset()).isEqualTo(42);
+        assertThat(out.getRejected().getEventId()).isEqualTo("o1");
+        assertThat(out.getRejected().getDetail()).contains("total_minor").contains("-5");
+        assertThat(out.getRejected().getPayload().array()).containsExactly(7, 8);
+    }
+
+    @Test
+    void shouldAllowImpressionsWithoutACustomerButNotClicks() {
+        AdEvent.Builder ad =
+                AdEvent.newBuilder()
+                        .setEventId("a1")
+                        .setEventTime(NOW)
+                        .setMarketplace("US")
+                        .setAdType(AdType.IMPRESSION)
+                        .setCampaignId("SP-1")
+                        .setCostMinor(2)
+                        .setCurrency("USD");
+        assertThat(reasonOf(ad.build())).isEqualTo("VALID");
+        assertThat(reasonOf(ad.setAdType(AdType.CLICK).build())).isEqualTo("MISSING_CUSTOMER_ID");
+    }
+
+    @Test
+    void shouldValidateReturnsAndInteractions() {
+        OrderReturned.Builder ret =
+                OrderReturned.newBuilder()
+                        .setEventId("r1")
+                        .setCustomerId("c1")
+                        .setEventTime(NOW)
+                        .setMarketplace("US")
+                        .setOrderId("NEVER-SEEN")
+                        .setRefundMinor(500)
+                        .setCurrency("EUR");
+        assertThat(reasonOf(ret.build())).isEqualTo("VALID");
+        assertThat(reasonOf(ret.setRefundMinor(-500).build())).isEqualTo("NEGATIVE_AMOUNT");
+        Interaction.Builder i =
+                Interaction.newBuilder()
+                        .setEventId("i1")
+                        .setCustomerId("c1")
+                        .setEventTime(NOW)
+                        .setMarketplace("US")
+                        .setInteractionType("REVIEW")
+                        .setRating(5);
+        assertThat(reasonOf(i.build())).isEqualTo("VALID");
+        assertThat(reasonOf(i.setRating(6).build())).isEqualTo("INVALID_RATING");
+    }
+}
