@@ -1,8 +1,13 @@
 package io.customerpulse;
 
+import io.customerpulse.avro.CampaignDaily;
+import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.IngestRecord;
+import io.customerpulse.campaign.AdEventDedup;
+import io.customerpulse.campaign.CampaignMath;
+import io.customerpulse.campaign.CampaignMetricsFunction;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.RouteIngested;
 import io.customerpulse.profile.CustomerProfileFunction;
@@ -20,10 +25,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * call it with their own sources and sinks.
  *
  * <pre>
- *   sources (decode + validate, watermarks) ──► route ──► keyBy(customer_id) ──► customer profiles ──► profiles
- *                                                 │                                   ├─► segment changes
- *                                                 └─► dead letter                     ├─► churn alerts
- *                                                                                     └─► late events
+ *   sources (decode + validate, watermarks)
+ *     └► route ─┬─► dead letter
+ *               ├─► keyBy(customer) ► customer profiles ─┬─► profiles, segment changes, churn alerts, late events
+ *               │                                        └─► attributed orders, refunds, new customers ─┐
+ *               └─► ad events ► keyBy(campaign, event id) de-dup ───────────────────────────────────────┴► keyBy(campaign) ► campaign days
  * </pre>
  */
 public final class CustomerPulseJob {
@@ -57,6 +63,7 @@ public final class CustomerPulseJob {
                                 new CustomerProfileFunction(
                                         new ProfileEngine(
                                                 config.segments(),
+                                                config.attribution(),
                                                 config.maxReturnedOrderIds(),
                                                 config.reportingCurrency()),
                                         new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
@@ -64,7 +71,31 @@ public final class CustomerPulseJob {
                         .uid(Uids.PROFILES)
                         .name("customer profiles");
 
+        DataStream<CampaignDelta> adDeltas =
+                events.getSideOutput(Outputs.AD_EVENTS)
+                        .keyBy(AdEventDedup::key)
+                        .process(new AdEventDedup(config.dedupRetention()))
+                        .uid(Uids.AD_DEDUP)
+                        .name("ad event de-duplication")
+                        .map(CampaignMath::ofAdEvent)
+                        .uid(Uids.AD_DELTAS)
+                        .name("ad events to campaign days");
+
+        SingleOutputStreamOperator<CampaignDaily> campaigns =
+                adDeltas.union(profiles.getSideOutput(Outputs.CAMPAIGN_DELTAS))
+                        .keyBy(CampaignDelta::getCampaignId)
+                        .process(
+                                new CampaignMetricsFunction(
+                                        new CampaignMath(
+                                                config.reportingCurrency(), config.campaigns()),
+                                        config.attribution().window().toMillis(),
+                                        config.campaigns().updateInterval().toMillis(),
+                                        config.horizonMillis()))
+                        .uid(Uids.CAMPAIGNS)
+                        .name("campaign metrics");
+
         profiles.sinkTo(sinks.profiles()).uid(Uids.SINK_PROFILES).name("profiles");
+        campaigns.sinkTo(sinks.campaignDaily()).uid(Uids.SINK_CAMPAIGNS).name("campaign metrics");
         profiles.getSideOutput(Outputs.SEGMENT_CHANGES)
                 .sinkTo(sinks.segmentChanges())
                 .uid(Uids.SINK_SEGMENT_CHANGES)

@@ -1,5 +1,6 @@
 package io.customerpulse;
 
+import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.LateEvent;
@@ -12,8 +13,10 @@ import org.apache.flink.util.OutputTag;
 public final class Outputs {
     public static final OutputTag<RejectedEvent> REJECTED =
             new OutputTag<>("rejected", new AvroTypeInfo<>(RejectedEvent.class));
-    public static final OutputTag<CustomerEvent> IMPRESSIONS =
-            new OutputTag<>("impressions", new AvroTypeInfo<>(CustomerEvent.class));
+    public static final OutputTag<CustomerEvent> AD_EVENTS =
+            new OutputTag<>("ad-events", new AvroTypeInfo<>(CustomerEvent.class));
+    public static final OutputTag<CampaignDelta> CAMPAIGN_DELTAS =
+            new OutputTag<>("campaign-deltas", new AvroTypeInfo<>(CampaignDelta.class));
     public static final OutputTag<SegmentChange> SEGMENT_CHANGES =
             new OutputTag<>("segment-changes", new AvroTypeInfo<>(SegmentChange.class));
     public static final OutputTag<ChurnAlert> CHURN_ALERTS =

@@ -1,5 +1,6 @@
 package io.customerpulse;
 
+import io.customerpulse.avro.CampaignDaily;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
@@ -16,6 +17,8 @@ public interface PulseSinks {
     Sink<ChurnAlert> churnAlerts();
 
     Sink<LateEvent> lateEvents();
+
+    Sink<CampaignDaily> campaignDaily();
 
     Sink<RejectedEvent> rejected();
 }

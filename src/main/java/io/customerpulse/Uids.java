@@ -9,6 +9,10 @@ public final class Uids {
     public static final String SOURCE = "events-source";
     public static final String ROUTE = "route-ingested";
     public static final String PROFILES = "customer-profiles";
+    public static final String AD_DEDUP = "ad-event-dedup";
+    public static final String AD_DELTAS = "ad-event-deltas";
+    public static final String CAMPAIGNS = "campaign-metrics";
+    public static final String SINK_CAMPAIGNS = "sink-campaign-metrics";
     public static final String SINK_PROFILES = "sink-profiles";
     public static final String SINK_SEGMENT_CHANGES = "sink-segment-changes";
     public static final String SINK_CHURN_ALERTS = "sink-churn-alerts";

@@ -68,6 +68,37 @@ public enum ConfigKey {
             "state.max-returned-order-ids",
             "1000",
             "cap on the returned order ids kept per customer to count distinct returned_orders"),
+    ATTRIBUTION_MODEL(
+            "attribution.model",
+            "LAST_CLICK",
+            "how an order's sales are credited to the clicks of the window: LAST_CLICK, FIRST_CLICK or LINEAR"),
+    ATTRIBUTION_WINDOW(
+            "attribution.window",
+            "7 d",
+            "a click can be credited with orders up to this long after it"),
+    ATTRIBUTION_MAX_CLICKS(
+            "attribution.max-clicks",
+            "50",
+            "cap on clicks kept per customer for attribution (a bot cannot grow state); oldest go first"),
+    RETURN_WINDOW(
+            "attribution.return-window",
+            "90 d",
+            "credited orders are remembered this long, so their refunds are reported for the campaign"),
+    CAMPAIGN_UPDATE_INTERVAL(
+            "campaign.update-interval",
+            "10 s",
+            "provisional campaign rows are emitted at most once per this much event time"),
+    TARGET_ACOS_MAX(
+            "campaign.target.acos-max", "0.25", "reference: ACoS at or below this is healthy"),
+    TARGET_CTR_MIN("campaign.target.ctr-min", "0.004", "reference: CTR above this is healthy"),
+    TARGET_CPM_MIN(
+            "campaign.target.cpm-min",
+            "1.8",
+            "reference: lowest healthy CPM, reporting-currency units"),
+    TARGET_CPM_MAX(
+            "campaign.target.cpm-max",
+            "3.2",
+            "reference: highest healthy CPM, reporting-currency units"),
     PARALLELISM("job.parallelism", "0", "operator parallelism; 0 keeps the environment's default"),
     MAX_PARALLELISM(
             "job.max-parallelism",

@@ -1,5 +1,7 @@
 package io.customerpulse.config;
 
+import io.customerpulse.attribution.AttributionSettings;
+import io.customerpulse.campaign.CampaignSettings;
 import io.customerpulse.profile.SegmentThresholds;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -32,6 +34,8 @@ public record JobConfig(
         int dedupMaxIds,
         SegmentThresholds segments,
         int maxReturnedOrderIds,
+        AttributionSettings attribution,
+        CampaignSettings campaigns,
         int parallelism,
         int maxParallelism,
         Instant asOf)
@@ -90,6 +94,20 @@ public record JobConfig(
                         ConfigKey.MAX_RETURNED_ORDER_IDS,
                         v.get(ConfigKey.MAX_RETURNED_ORDER_IDS),
                         1),
+                new AttributionSettings(
+                        model(v.get(ConfigKey.ATTRIBUTION_MODEL)),
+                        positive(ConfigKey.ATTRIBUTION_WINDOW, v),
+                        integer(
+                                ConfigKey.ATTRIBUTION_MAX_CLICKS,
+                                v.get(ConfigKey.ATTRIBUTION_MAX_CLICKS),
+                                1),
+                        positive(ConfigKey.RETURN_WINDOW, v)),
+                new CampaignSettings(
+                        positive(ConfigKey.CAMPAIGN_UPDATE_INTERVAL, v),
+                        fraction(ConfigKey.TARGET_ACOS_MAX, v),
+                        fraction(ConfigKey.TARGET_CTR_MIN, v),
+                        fraction(ConfigKey.TARGET_CPM_MIN, v),
+                        fraction(ConfigKey.TARGET_CPM_MAX, v)),
                 integer(ConfigKey.PARALLELISM, v.get(ConfigKey.PARALLELISM), 0),
                 integer(ConfigKey.MAX_PARALLELISM, v.get(ConfigKey.MAX_PARALLELISM), 1),
                 asOf.isEmpty() ? null : instant(ConfigKey.AS_OF, asOf));
@@ -116,6 +134,8 @@ public record JobConfig(
                 dedupMaxIds,
                 segments,
                 maxReturnedOrderIds,
+                attribution,
+                campaigns,
                 parallelism,
                 maxParallelism,
                 asOf);
@@ -145,6 +165,24 @@ public record JobConfig(
             }
         }
         return Collections.unmodifiableMap(rates);
+    }
+
+    private static AttributionSettings.Model model(String value) {
+        try {
+            return AttributionSettings.Model.valueOf(value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(
+                    ConfigKey.ATTRIBUTION_MODEL.key(),
+                    "'" + value + "' is not LAST_CLICK, FIRST_CLICK or LINEAR");
+        }
+    }
+
+    private static double fraction(ConfigKey key, Map<ConfigKey, String> v) {
+        double d = decimal(key, v.get(key)).doubleValue();
+        if (d < 0) {
+            throw new ConfigException(key.key(), "must not be negative");
+        }
+        return d;
     }
 
     private static String currency(ConfigKey key, String code) {

@@ -10,9 +10,9 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Splits what the sources decoded: customer events to the main output, rejections and ad
- * impressions to side outputs. Events after a replay's as-of time are ignored (and counted): they
- * create no profile.
+ * Splits what the sources decoded: customer events to the main output, rejections and ad events
+ * (impressions and clicks, for campaign metrics) to side outputs. Events after a replay's as-of
+ * time are ignored (and counted): they create no profile.
  */
 public class RouteIngested extends ProcessFunction<IngestRecord, CustomerEvent> {
     private final long horizon;
@@ -42,10 +42,11 @@ public class RouteIngested extends ProcessFunction<IngestRecord, CustomerEvent> 
             afterAsOf.inc();
             return;
         }
-        if (event.getKind() == EventKind.IMPRESSION) {
-            ctx.output(Outputs.IMPRESSIONS, event);
-        } else {
-            out.collect(event);
+        if (event.getKind() == EventKind.IMPRESSION || event.getKind() == EventKind.CLICK) {
+            ctx.output(Outputs.AD_EVENTS, event); // campaign metrics
+        }
+        if (event.getKind() != EventKind.IMPRESSION) {
+            out.collect(event); // customer activity (clicks: also attribution)
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.customerpulse.profile;
 
 import io.customerpulse.Outputs;
+import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
@@ -109,6 +110,9 @@ public class CustomerProfileFunction
         }
         if (step.alert() != null) {
             ctx.output(Outputs.CHURN_ALERTS, step.alert());
+        }
+        for (CampaignDelta delta : step.campaignDeltas()) {
+            ctx.output(Outputs.CAMPAIGN_DELTAS, delta);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.customerpulse.profile;
 
+import io.customerpulse.attribution.AttributionLedger;
+import io.customerpulse.attribution.AttributionSettings;
+import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
@@ -27,18 +30,31 @@ public final class ProfileEngine implements Serializable {
 
     private final SegmentThresholds limits;
     private final SegmentRules rules;
+    private final AttributionLedger ledger;
     private final int maxReturnedOrderIds;
     private final String currency;
 
-    public ProfileEngine(SegmentThresholds limits, int maxReturnedOrderIds, String currency) {
+    public ProfileEngine(
+            SegmentThresholds limits,
+            AttributionSettings attribution,
+            int maxReturnedOrderIds,
+            String currency) {
         this.limits = limits;
         this.rules = new SegmentRules(limits);
+        this.ledger = new AttributionLedger(attribution);
         this.maxReturnedOrderIds = maxReturnedOrderIds;
         this.currency = currency;
     }
 
-    /** What a step produced: the new profile, and a segment change and alert when there was one. */
-    public record Step(CustomerProfile profile, SegmentChange change, ChurnAlert alert) {}
+    /**
+     * What a step produced: the new profile, a segment change and alert when there was one, and
+     * what it adds to campaign days (attributed orders, new customers, refunds).
+     */
+    public record Step(
+            CustomerProfile profile,
+            SegmentChange change,
+            ChurnAlert alert,
+            List<CampaignDelta> campaignDeltas) {}
 
     /** An empty state: no events yet. */
     public static CustomerState newState() {
@@ -47,15 +63,16 @@ public final class ProfileEngine implements Serializable {
 
     /**
      * The earliest time after the last step at which a limit falls: the churn deadline (unless
-     * already CHURN_RISK) or the moment the oldest order leaves the orders_90d window. Null if
-     * none.
+     * already CHURN_RISK), the moment the oldest order leaves the orders_90d window, or a click or
+     * credited order is forgotten. Null if none.
      */
     public Long nextLimitAt(CustomerState s) {
         long after = s.getNow() == null ? Long.MIN_VALUE : s.getNow();
-        long next = Long.MAX_VALUE;
+        long forget = ledger.nextExpiry(s);
+        long next = forget > after ? forget : Long.MAX_VALUE;
         Long churnAt = rules.churnDeadline(s);
         if (churnAt != null && s.getSegment() != Segment.CHURN_RISK && churnAt > after) {
-            next = churnAt;
+            next = Math.min(next, churnAt);
         }
         if (!s.getOrderTimes90d().isEmpty()) {
             long expiry = s.getOrderTimes90d().get(0) + limits.ordersWindow().toMillis();
@@ -81,6 +98,15 @@ public final class ProfileEngine implements Serializable {
             apply(s, e, t);
             kinds.add(e.getKind());
         }
+        List<CampaignDelta> deltas = new ArrayList<>();
+        for (CustomerEvent e : ordered) { // after every click of this millisecond is in
+            if (e.getKind() == EventKind.ORDER) {
+                deltas.addAll(ledger.creditOrder(s, e));
+            } else if (e.getKind() == EventKind.RETURN) {
+                deltas.addAll(ledger.creditReturn(s, e));
+            }
+        }
+        ledger.expire(s, t);
         boolean expired = expireOrders(s, t);
         s.setNow(t);
 
@@ -124,7 +150,7 @@ public final class ProfileEngine implements Serializable {
             s.setSegment(after);
             s.setSegmentSince(t);
         }
-        return new Step(profile(customerId, s, t), change, alert);
+        return new Step(profile(customerId, s, t), change, alert, deltas);
     }
 
     private void apply(CustomerState s, CustomerEvent e, long t) {
@@ -132,7 +158,11 @@ public final class ProfileEngine implements Serializable {
         switch (e.getKind()) {
             case ORDER -> applyOrder(s, e, at, t);
             case RETURN -> applyReturn(s, e);
-            case CLICK, INTERACTION -> s.setEngaged(true);
+            case CLICK -> {
+                s.setEngaged(true);
+                ledger.addClick(s, e, t);
+            }
+            case INTERACTION -> s.setEngaged(true);
             case IMPRESSION -> {
                 return; // impressions are not customer activity (DESIGN section 4)
             }
@@ -220,6 +250,8 @@ public final class ProfileEngine implements Serializable {
                 .setLastOrderAt(instant(s.getLastOrderAt()))
                 .setLastInteractionAt(instant(s.getLastInteractionAt()))
                 .setRepeatGapDays(second == null ? null : (second - first) / MILLIS_PER_DAY)
+                .setAcquisitionCampaign(s.getAcquisitionCampaign())
+                .setCacMinor(s.getCacMinor())
                 .setSegment(s.getSegment())
                 .setSegmentSince(instant(s.getSegmentSince()))
                 .setVersion(s.getVersion())

@@ -16,6 +16,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -28,13 +30,21 @@ final class ReplayOutputs {
     static final String CHURN_ALERTS = "churn_alerts";
     static final String LATE_EVENTS = "late_events";
     static final String DEAD_LETTER = "dead_letter";
+    static final String CAMPAIGN_DAILY = "campaign_daily";
 
     private ReplayOutputs() {}
 
     /** Writes every output file from {@code parts} into {@code out}; returns lines per file. */
     static Map<String, Integer> write(Path parts, Path out) throws IOException {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        counts.put(PROFILES, latestProfiles(parts, out));
+        counts.put(PROFILES, latest(parts, out, PROFILES, n -> n.get("customer_id").asText()));
+        counts.put(
+                CAMPAIGN_DAILY,
+                latest(
+                        parts,
+                        out,
+                        CAMPAIGN_DAILY,
+                        n -> n.get("campaign_id").asText() + '\u0000' + n.get("day").asText()));
         counts.put(
                 SEGMENT_CHANGES,
                 distinctSorted(
@@ -61,17 +71,17 @@ final class ReplayOutputs {
         return counts;
     }
 
-    private static int latestProfiles(Path parts, Path out) throws IOException {
-        Map<String, JsonNode> latest = new LinkedHashMap<>();
-        for (JsonNode n : read(parts, PROFILES)) {
+    /** The highest version per key, sorted by key. */
+    private static int latest(Path parts, Path out, String name, Function<JsonNode, String> key)
+            throws IOException {
+        Map<String, JsonNode> latest = new TreeMap<>();
+        for (JsonNode n : read(parts, name)) {
             latest.merge(
-                    n.get("customer_id").asText(),
+                    key.apply(n),
                     n,
                     (a, b) -> a.get("version").asLong() >= b.get("version").asLong() ? a : b);
         }
-        List<JsonNode> sorted = new ArrayList<>(latest.values());
-        sorted.sort(by("customer_id"));
-        return writeLines(out.resolve(PROFILES + ".jsonl"), sorted);
+        return writeLines(out.resolve(name + ".jsonl"), new ArrayList<>(latest.values()));
     }
 
     private static int distinctSorted(Path parts, Path out, String name, Comparator<JsonNode> order)
@@ -136,6 +146,7 @@ final class ReplayOutputs {
     }
 
     static Set<String> names() {
-        return Set.of(PROFILES, SEGMENT_CHANGES, CHURN_ALERTS, LATE_EVENTS, DEAD_LETTER);
+        return Set.of(
+                PROFILES, SEGMENT_CHANGES, CHURN_ALERTS, LATE_EVENTS, DEAD_LETTER, CAMPAIGN_DAILY);
     }
 }

@@ -3,6 +3,7 @@ package io.customerpulse.replay;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.PulseSinks;
 import io.customerpulse.PulseSources;
+import io.customerpulse.avro.CampaignDaily;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.IngestRecord;
@@ -112,6 +113,11 @@ public final class ReplayRunner {
             @Override
             public Sink<LateEvent> lateEvents() {
                 return new JsonLinesSink<>(parts, ReplayOutputs.LATE_EVENTS);
+            }
+
+            @Override
+            public Sink<CampaignDaily> campaignDaily() {
+                return new JsonLinesSink<>(parts, ReplayOutputs.CAMPAIGN_DAILY);
             }
 
             @Override

@@ -1,6 +1,7 @@
 package io.customerpulse.profile;
 
 import io.customerpulse.Outputs;
+import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
@@ -37,6 +38,7 @@ final class ProfileHarness implements AutoCloseable {
                 new CustomerProfileFunction(
                         new ProfileEngine(
                                 config.segments(),
+                                config.attribution(),
                                 config.maxReturnedOrderIds(),
                                 config.reportingCurrency()),
                         new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
@@ -80,6 +82,10 @@ final class ProfileHarness implements AutoCloseable {
 
     List<ChurnAlert> alerts() {
         return values(harness.getSideOutput(Outputs.CHURN_ALERTS));
+    }
+
+    List<CampaignDelta> deltas() {
+        return values(harness.getSideOutput(Outputs.CAMPAIGN_DELTAS));
     }
 
     List<LateEvent> late() {

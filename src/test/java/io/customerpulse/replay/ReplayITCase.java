@@ -11,10 +11,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -86,7 +94,8 @@ class ReplayITCase {
         Path p2 = replay(dir, inOrder, 2, Map.of());
         Path p2shuffled = replay(dir, shuffled, 2, Map.of());
 
-        for (String name : List.of("profiles", "segment_changes", "churn_alerts")) {
+        for (String name :
+                List.of("profiles", "segment_changes", "churn_alerts", "campaign_daily")) {
             assertThat(read(p2, name)).as(name + " p1 vs p2").isEqualTo(read(p1, name));
             assertThat(read(p2shuffled, name)).as(name + " shuffled").isEqualTo(read(p1, name));
         }
@@ -96,17 +105,21 @@ class ReplayITCase {
         // independent sums over the generated orders (duplicates and invalid lines excluded)
         Map<String, long[]> expected = new LinkedHashMap<>();
         for (GeneratedEvents.Line l : generated.lines) {
-            if (l.validOrder()) {
+            if (l.counts("order")) {
                 long[] t = expected.computeIfAbsent(l.customer(), c -> new long[2]);
                 t[0]++;
-                t[1] += l.amount();
+                t[1] += l.number("total_minor");
             }
         }
         Map<String, JsonNode> profiles = profiles(p1);
         assertThat(profiles.keySet())
                 .isEqualTo(
                         generated.lines.stream()
-                                .filter(GeneratedEvents.Line::valid)
+                                .filter(
+                                        l ->
+                                                l.valid()
+                                                        && !"IMPRESSION"
+                                                                .equals(l.event().get("ad_type")))
                                 .map(GeneratedEvents.Line::customer)
                                 .collect(java.util.stream.Collectors.toSet()))
                 .hasSizeGreaterThan(1_900);
@@ -120,7 +133,91 @@ class ReplayITCase {
                 .extracting(l -> AvroJson.MAPPER.readTree(l).get("reason").asText())
                 .containsExactlyInAnyOrder("NEGATIVE_AMOUNT", "MALFORMED");
         // every profile carries every field
-        assertThat(profiles.values().iterator().next().size()).isEqualTo(17);
+        assertThat(profiles.values().iterator().next().size()).isEqualTo(19);
+    }
+
+    @Test
+    void shouldMatchCampaignTotalsComputedByBruteForceOverTheEventList() throws Exception {
+        Path out =
+                replay(dir, generated.write(dir.resolve("campaigns.jsonl"), BOUND, 9), 2, Map.of());
+
+        long week = Duration.ofDays(7).toMillis();
+        Map<String, long[]> expected =
+                new TreeMap<>(); // impressions, clicks, spend, orders, sales, returns, new
+        List<GeneratedEvents.Line> clicks = new ArrayList<>();
+        Map<String, String> creditedOrders = new HashMap<>(); // order id -> campaign
+        Set<String> acquired = new HashSet<>();
+        for (GeneratedEvents.Line l : generated.lines) {
+            if (l.counts("ad")) {
+                boolean click = "CLICK".equals(l.text("ad_type"));
+                long[] row =
+                        expected.computeIfAbsent(
+                                key(l.text("campaign_id"), l.at()), k -> new long[7]);
+                row[click ? 1 : 0]++;
+                row[2] += l.number("cost_minor");
+                if (click) {
+                    clicks.add(l);
+                }
+            }
+        }
+        Comparator<GeneratedEvents.Line> clickOrder =
+                Comparator.comparing(GeneratedEvents.Line::at)
+                        .thenComparing(l -> l.text("event_id"));
+        List<GeneratedEvents.Line> orders =
+                generated.lines.stream().filter(l -> l.counts("order")).sorted(clickOrder).toList();
+        for (GeneratedEvents.Line o : orders) {
+            long at = o.at().toEpochMilli();
+            Optional<GeneratedEvents.Line> last =
+                    clicks.stream()
+                            .filter(c -> c.customer().equals(o.customer()))
+                            .filter(
+                                    c ->
+                                            c.at().toEpochMilli() <= at
+                                                    && c.at().toEpochMilli() > at - week)
+                            .max(clickOrder);
+            boolean first = acquired.add(o.customer());
+            if (last.isPresent()) {
+                long[] row =
+                        expected.computeIfAbsent(
+                                key(last.get().text("campaign_id"), last.get().at()),
+                                k -> new long[7]);
+                row[3]++;
+                row[4] += o.number("total_minor");
+                row[6] += first ? 1 : 0;
+                creditedOrders.put(o.text("order_id"), last.get().text("campaign_id"));
+            }
+        }
+        for (GeneratedEvents.Line r : generated.lines) {
+            String campaign = r.counts("return") ? creditedOrders.get(r.text("order_id")) : null;
+            if (campaign != null) {
+                expected.computeIfAbsent(key(campaign, r.at()), k -> new long[7])[5] +=
+                        r.number("refund_minor");
+            }
+        }
+
+        Map<String, long[]> actual = new TreeMap<>();
+        for (String line : Files.readAllLines(out.resolve("campaign_daily.jsonl"))) {
+            JsonNode n = AvroJson.MAPPER.readTree(line);
+            actual.put(
+                    n.get("campaign_id").asText() + " " + n.get("day").asText(),
+                    new long[] {
+                        n.get("impressions").asLong(),
+                        n.get("clicks").asLong(),
+                        n.get("spend_minor").asLong(),
+                        n.get("attributed_orders").asLong(),
+                        n.get("attributed_sales_minor").asLong(),
+                        n.get("attributed_returns_minor").asLong(),
+                        n.get("new_customers").asLong()
+                    });
+        }
+        assertThat(actual.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((k, v) -> assertThat(actual.get(k)).as(k).containsExactly(v));
+        assertThat(expected.values().stream().mapToLong(v -> v[4]).sum()).isPositive();
+        assertThat(expected.values().stream().mapToLong(v -> v[5]).sum()).isPositive();
+    }
+
+    private static String key(String campaign, Instant at) {
+        return campaign + " " + LocalDate.ofInstant(at, ZoneOffset.UTC);
     }
 
     @Test

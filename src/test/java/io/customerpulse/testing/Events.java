@@ -41,9 +41,21 @@ public final class Events {
     }
 
     public static CustomerEvent click(String customer, Instant at) {
+        return click(customer, "SP-1", 89, at);
+    }
+
+    public static CustomerEvent click(
+            String customer, String campaign, long costMinor, Instant at) {
         return base("a" + IDS.incrementAndGet(), customer, at, EventKind.CLICK)
-                .setCampaignId("SP-1")
-                .setAmountMinor(89)
+                .setCampaignId(campaign)
+                .setAmountMinor(costMinor)
+                .build();
+    }
+
+    public static CustomerEvent impression(String campaign, long costMinor, Instant at) {
+        return base("m" + IDS.incrementAndGet(), "", at, EventKind.IMPRESSION)
+                .setCampaignId(campaign)
+                .setAmountMinor(costMinor)
                 .build();
     }
 

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,20 +17,41 @@ import java.util.Random;
 
 /**
  * A seeded stream of replay-format events for integration tests: customers with different order
- * rates and dropout, returns of their own orders, clicks, interactions, some duplicates and some
- * invalid lines. {@link #write} can displace events within an out-of-orderness bound.
+ * rates and dropout, returns of their own orders, ad clicks and impressions (some without a
+ * customer), interactions, some duplicates and some invalid lines. {@link #write} can displace
+ * events within an out-of-orderness bound.
  */
 public final class GeneratedEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One generated event and its JSON line. */
+    /**
+     * One generated line: its event as a map (null for a line that is not JSON), whether it is
+     * valid, and whether it repeats an earlier event (same event_id).
+     */
     public record Line(
-            Instant at,
-            String json,
-            boolean valid,
-            boolean validOrder,
-            String customer,
-            long amount) {}
+            Instant at, String json, Map<String, Object> event, boolean valid, boolean duplicate) {
+        public String type() {
+            return (String) event.get("type");
+        }
+
+        public String customer() {
+            return event == null ? null : (String) event.get("customer_id");
+        }
+
+        public long number(String field) {
+            Object v = event.get(field);
+            return v == null ? 0 : ((Number) v).longValue();
+        }
+
+        public String text(String field) {
+            return (String) event.get(field);
+        }
+
+        /** A valid, first occurrence of an event of this type. */
+        public boolean counts(String type) {
+            return valid && !duplicate && type.equals(type());
+        }
+    }
 
     public final List<Line> lines = new ArrayList<>();
 
@@ -41,6 +63,31 @@ public final class GeneratedEvents {
             String customer = "cust-" + c;
             double rate = 0.5 + r.nextDouble() * 6; // orders over the span
             long activeMs = (long) (spanMs * (0.2 + 0.8 * r.nextDouble())); // then drops out
+            int touches = r.nextInt(8);
+            for (int i = 0; i < touches; i++) {
+                Instant at = start.plusMillis((long) (r.nextDouble() * activeMs));
+                if (r.nextBoolean()) {
+                    String campaign = "SP-" + r.nextInt(3);
+                    add(
+                            at,
+                            ad("e" + (++id), customer, at, "CLICK", campaign, 60 + r.nextInt(60)),
+                            true);
+                    for (int k = 0; k < 20; k++) { // impressions around the click, some anonymous
+                        Instant seen = at.minusMillis(r.nextInt(3_600_000));
+                        String who = r.nextInt(3) == 0 ? null : customer;
+                        Map<String, Object> impression =
+                                ad("e" + (++id), who, seen, "IMPRESSION", campaign, r.nextInt(3));
+                        add(seen, impression, true);
+                        if (r.nextInt(20) == 0) {
+                            add(seen, impression, false); // delivered twice
+                        }
+                    }
+                } else {
+                    Map<String, Object> e = base("interaction", "e" + (++id), customer, at);
+                    e.put("interaction_type", "PAGE_VIEW");
+                    add(at, e, true);
+                }
+            }
             int orders = (int) Math.round(rate * activeMs / spanMs);
             for (int i = 0; i < orders; i++) {
                 Instant at = start.plusMillis((long) (r.nextDouble() * activeMs));
@@ -60,9 +107,9 @@ public final class GeneratedEvents {
                                         amount)));
                 o.put("total_minor", amount);
                 o.put("currency", "USD");
-                add(at, o, true, true, customer, amount);
+                add(at, o, true);
                 if (r.nextInt(10) == 0) { // an at-least-once producer sent it twice
-                    add(at, o, true, false, customer, 0);
+                    add(at, o, false);
                 }
                 if (r.nextInt(8) == 0) {
                     Instant back = at.plus(Duration.ofDays(1 + r.nextInt(20)));
@@ -71,41 +118,29 @@ public final class GeneratedEvents {
                     ret.put("refund_minor", amount);
                     ret.put("currency", "USD");
                     ret.put("reason", "DEFECTIVE");
-                    add(back, ret, true, false, customer, 0);
+                    add(back, ret, true);
                 }
-            }
-            int touches = r.nextInt(6);
-            for (int i = 0; i < touches; i++) {
-                Instant at = start.plusMillis((long) (r.nextDouble() * activeMs));
-                Map<String, Object> e;
-                if (r.nextBoolean()) {
-                    e = base("ad", "e" + (++id), customer, at);
-                    e.put("ad_type", "CLICK");
-                    e.put("campaign_id", "SP-" + r.nextInt(3));
-                    e.put("cost_minor", 89);
-                    e.put("currency", "USD");
-                } else {
-                    e = base("interaction", "e" + (++id), customer, at);
-                    e.put("interaction_type", "PAGE_VIEW");
-                }
-                add(at, e, true, false, customer, 0);
             }
         }
         // invalid records: a negative amount and a line that is not JSON
-        Map<String, Object> bad = base("order", "bad-1", "cust-0", start.plus(Duration.ofDays(3)));
+        Instant day3 = start.plus(Duration.ofDays(3));
+        Map<String, Object> bad = base("order", "bad-1", "cust-0", day3);
         bad.put("order_id", "bad");
         bad.put("total_minor", -100);
         bad.put("currency", "USD");
-        add(start.plus(Duration.ofDays(3)), bad, false, false, "cust-0", 0);
-        lines.add(
-                new Line(
-                        start.plus(Duration.ofDays(4)),
-                        "{\"type\":\"order\",",
-                        false,
-                        false,
-                        null,
-                        0));
+        lines.add(new Line(day3, write(bad), bad, false, false));
+        lines.add(new Line(day3, "{\"type\":\"order\",", null, false, false));
         lines.sort(Comparator.comparing(Line::at));
+    }
+
+    private static Map<String, Object> ad(
+            String id, String customer, Instant at, String type, String campaign, long cost) {
+        Map<String, Object> e = base("ad", id, customer, at);
+        e.put("ad_type", type);
+        e.put("campaign_id", campaign);
+        e.put("cost_minor", cost);
+        e.put("currency", "USD");
+        return e;
     }
 
     private static Map<String, Object> base(String type, String id, String customer, Instant at) {
@@ -118,22 +153,13 @@ public final class GeneratedEvents {
         return m;
     }
 
-    private void add(
-            Instant at,
-            Map<String, Object> event,
-            boolean valid,
-            boolean validOrder,
-            String customer,
-            long amount) {
+    private void add(Instant at, Map<String, Object> event, boolean first) {
+        lines.add(new Line(at, write(event), event, true, !first));
+    }
+
+    private static String write(Map<String, Object> event) {
         try {
-            lines.add(
-                    new Line(
-                            at,
-                            JSON.writeValueAsString(event),
-                            valid,
-                            validOrder,
-                            customer,
-                            amount));
+            return JSON.writeValueAsString(event);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -144,7 +170,7 @@ public final class GeneratedEvents {
         List<Line> out = new ArrayList<>(lines);
         if (!bound.isZero()) {
             Random r = new Random(shuffleSeed);
-            Map<Line, Long> key = new java.util.IdentityHashMap<>();
+            Map<Line, Long> key = new IdentityHashMap<>();
             out.forEach(
                     l ->
                             key.put(
@@ -153,8 +179,7 @@ public final class GeneratedEvents {
                                             + (long) (r.nextDouble() * bound.toMillis())));
             out.sort(Comparator.comparingLong(key::get));
         }
-        List<String> text = out.stream().map(Line::json).toList();
-        Files.write(file, text, StandardCharsets.UTF_8);
+        Files.write(file, out.stream().map(Line::json).toList(), StandardCharsets.UTF_8);
         return file;
     }
 }

@@ -1,0 +1,121 @@
+package io.customerpulse.campaign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.avro.CampaignDaily;
+import io.customerpulse.avro.CampaignDelta;
+import io.customerpulse.config.JobConfig;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CampaignMetricsFunctionTest {
+    private static final LocalDate DAY = LocalDate.parse("2025-03-01");
+    private static final Instant MIDNIGHT_AFTER = Instant.parse("2025-03-02T00:00:00Z");
+    private static final Instant FINAL_AT = MIDNIGHT_AFTER.plusSeconds(7 * 86_400);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, CampaignDelta, CampaignDaily> h;
+
+    @BeforeEach
+    void open() throws Exception {
+        JobConfig config = JobConfig.defaults();
+        h =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(
+                                new CampaignMetricsFunction(
+                                        new CampaignMath("USD", config.campaigns()),
+                                        config.attribution().window().toMillis(),
+                                        10_000,
+                                        Long.MAX_VALUE)),
+                        CampaignDelta::getCampaignId,
+                        Types.STRING);
+        h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        h.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        h.close();
+    }
+
+    private void send(Instant at, CampaignDelta.Builder delta) throws Exception {
+        h.processElement(delta.setCampaignId("SP-1").setDay(DAY).build(), at.toEpochMilli());
+    }
+
+    private static CampaignDelta.Builder delta() {
+        return CampaignDelta.newBuilder();
+    }
+
+    private List<CampaignDaily> rows() {
+        return h.extractOutputValues();
+    }
+
+    @Test
+    void shouldEmitProvisionalRowsThrottledAndTheFinalRowOnlyAfterDayEndPlusSevenDays()
+            throws Exception {
+        Instant t = Instant.parse("2025-03-01T10:00:01Z");
+        send(t, delta().setImpressions(1).setSpendMinor(2));
+        send(t.plusSeconds(1), delta().setClicks(1).setSpendMinor(89));
+        send(t.plusSeconds(2), delta().setImpressions(1));
+        h.processWatermark(t.plusSeconds(8).toEpochMilli()); // rows flush at 10 s boundaries
+        assertThat(rows()).isEmpty(); // the update interval has not passed
+        h.processWatermark(t.plusSeconds(20).toEpochMilli());
+        assertThat(rows())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getFinal$()).isFalse();
+                            assertThat(r.getImpressions()).isEqualTo(2);
+                            assertThat(r.getClicks()).isEqualTo(1);
+                            assertThat(r.getSpendMinor()).isEqualTo(91);
+                            assertThat(r.getCtr()).isEqualTo(0.5);
+                        });
+
+        // a credit for this day's click, arriving days later (the order came 6 days after)
+        Instant orderAt = Instant.parse("2025-03-07T12:00:00Z");
+        send(orderAt, delta().setAttributedOrders(1).setAttributedSalesMinor(356));
+        h.processWatermark(FINAL_AT.minusMillis(1).toEpochMilli());
+        assertThat(rows())
+                .hasSize(2)
+                .last()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getFinal$()).isFalse();
+                            assertThat(r.getAcos()).isEqualTo(91.0 / 356);
+                        });
+
+        h.processWatermark(FINAL_AT.toEpochMilli());
+        assertThat(rows())
+                .hasSize(3)
+                .last()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getFinal$()).isTrue();
+                            assertThat(r.getVersion()).isEqualTo(3);
+                            assertThat(r.getUpdatedAt()).isEqualTo(FINAL_AT);
+                            assertThat(r.getAttributedSalesMinor()).isEqualTo(356);
+                        });
+        assertThat(h.numEventTimeTimers()).isZero();
+        assertThat(
+                        ((AbstractStreamOperator<?>) h.getOperator())
+                                .getKeyedStateBackend()
+                                .getKeys(
+                                        CampaignMetricsFunction.DAYS.getName(),
+                                        VoidNamespace.INSTANCE)
+                                .count())
+                .isZero();
+
+        send(FINAL_AT.minusSeconds(1), delta().setClicks(1)); // too late: the row is final
+        h.processWatermark(FINAL_AT.plusSeconds(60).toEpochMilli());
+        assertThat(rows()).hasSize(3);
+    }
+}
