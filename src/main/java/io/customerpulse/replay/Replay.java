@@ -85,6 +85,50 @@ public final class Replay {
                                 System.out.printf(
                                         "  %-16s %8d  %s%n",
                                         name, n, outDir.resolve(name + ".jsonl")));
+        printCampaigns(out.resolve("campaign_daily.jsonl"), config);
+    }
+
+    /** Campaign totals over the replay, each ratio beside its reference (DESIGN section 7). */
+    private static void printCampaigns(Path file, JobConfig config) throws java.io.IOException {
+        java.util.Map<String, long[]> totals = new java.util.TreeMap<>();
+        for (String line : Files.readAllLines(file)) {
+            var n = io.customerpulse.json.AvroJson.MAPPER.readTree(line);
+            long[] t = totals.computeIfAbsent(n.get("campaign_id").asText(), k -> new long[5]);
+            t[0] += n.get("impressions").asLong();
+            t[1] += n.get("clicks").asLong();
+            t[2] += n.get("spend_minor").asLong();
+            t[3] += n.get("attributed_sales_minor").asLong();
+            t[4] += n.get("new_customers").asLong();
+        }
+        if (totals.isEmpty()) {
+            return;
+        }
+        var targets = config.campaigns();
+        System.out.printf(
+                "%ncampaigns (all days)   %12s %8s %12s %14s %9s %9s %9s %5s%n",
+                "impressions", "clicks", "spend", "sales", "CTR", "ACoS", "CPM", "new");
+        System.out.printf(
+                "  reference            %12s %8s %12s %14s %9s %9s %9s%n",
+                "",
+                "",
+                "",
+                "",
+                String.format(">%.1f%%", targets.ctrMin() * 100),
+                String.format("<=%.0f%%", targets.acosMax() * 100),
+                String.format("%.1f-%.1f", targets.cpmMin(), targets.cpmMax()));
+        totals.forEach(
+                (campaign, t) ->
+                        System.out.printf(
+                                "  %-20s %12d %8d %12.2f %14.2f %9s %9s %9s %5d%n",
+                                campaign,
+                                t[0],
+                                t[1],
+                                t[2] / 100.0,
+                                t[3] / 100.0,
+                                t[0] == 0 ? "-" : String.format("%.2f%%", 100.0 * t[1] / t[0]),
+                                t[3] == 0 ? "-" : String.format("%.1f%%", 100.0 * t[2] / t[3]),
+                                t[0] == 0 ? "-" : String.format("%.2f", t[2] / 100.0 / t[0] * 1000),
+                                t[4]));
     }
 
     /** flink-conf/config.yaml when present, with checkpoints kept beside the outputs. */
