@@ -8,11 +8,18 @@ import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.campaign.AdEventDedup;
 import io.customerpulse.campaign.CampaignMath;
 import io.customerpulse.campaign.CampaignMetricsFunction;
+import io.customerpulse.config.JobArgs;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.RouteIngested;
+import io.customerpulse.kafka.KafkaSinks;
+import io.customerpulse.kafka.KafkaSources;
+import io.customerpulse.postgres.Migrations;
+import io.customerpulse.postgres.PostgresSinks;
 import io.customerpulse.profile.CustomerProfileFunction;
 import io.customerpulse.profile.ProfileEngine;
 import io.customerpulse.profile.SeenIds;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -34,6 +41,31 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class CustomerPulseJob {
     private CustomerPulseJob() {}
+
+    /**
+     * Production entry point ({@code flink run customer-pulse-job.jar --config job.properties
+     * [--set key=value ...]}): parses the job parameters, migrates the PostgreSQL schema, and
+     * submits the job reading Kafka and writing Kafka and PostgreSQL.
+     */
+    public static void main(String[] args) throws Exception {
+        JobConfig config = JobConfig.parse(JobArgs.parse(args));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        buildLive(env, config);
+        env.execute("customer-pulse");
+    }
+
+    /** The job on Kafka and PostgreSQL (migrated first when configured). */
+    public static void buildLive(StreamExecutionEnvironment env, JobConfig config) {
+        List<PulseSinks> sinks = new ArrayList<>();
+        sinks.add(new KafkaSinks(config.kafka()));
+        if (config.postgres().enabled()) {
+            if (config.postgres().migrateOnStart()) {
+                Migrations.migrate(config.postgres());
+            }
+            sinks.add(new PostgresSinks(config.postgres()));
+        }
+        buildTopology(env, config, new KafkaSources(config), PulseSinks.all(sinks));
+    }
 
     /** Adds the job to {@code env}. */
     public static void buildTopology(
@@ -94,24 +126,14 @@ public final class CustomerPulseJob {
                         .uid(Uids.CAMPAIGNS)
                         .name("campaign metrics");
 
-        profiles.sinkTo(sinks.profiles()).uid(Uids.SINK_PROFILES).name("profiles");
-        campaigns.sinkTo(sinks.campaignDaily()).uid(Uids.SINK_CAMPAIGNS).name("campaign metrics");
-        profiles.getSideOutput(Outputs.SEGMENT_CHANGES)
-                .sinkTo(sinks.segmentChanges())
-                .uid(Uids.SINK_SEGMENT_CHANGES)
-                .name("segment changes");
-        profiles.getSideOutput(Outputs.CHURN_ALERTS)
-                .sinkTo(sinks.churnAlerts())
-                .uid(Uids.SINK_CHURN_ALERTS)
-                .name("churn alerts");
-        profiles.getSideOutput(Outputs.LATE_EVENTS)
-                .sinkTo(sinks.lateEvents())
-                .uid(Uids.SINK_LATE_EVENTS)
-                .name("late events");
-        events.getSideOutput(Outputs.REJECTED)
-                .sinkTo(sinks.rejected())
-                .uid(Uids.SINK_REJECTED)
-                .name("dead letter");
+        sinks.attach(
+                new PulseSinks.Streams(
+                        profiles,
+                        profiles.getSideOutput(Outputs.SEGMENT_CHANGES),
+                        profiles.getSideOutput(Outputs.CHURN_ALERTS),
+                        campaigns,
+                        profiles.getSideOutput(Outputs.LATE_EVENTS),
+                        events.getSideOutput(Outputs.REJECTED)));
     }
 
     /**

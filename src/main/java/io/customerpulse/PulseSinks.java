@@ -6,19 +6,27 @@ import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
-import org.apache.flink.api.connector.sink2.Sink;
+import java.util.List;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** Where results go: Kafka and PostgreSQL in production, JSON-lines files in replay. */
+/**
+ * Where results go: Kafka and PostgreSQL in production, JSON-lines files in replay. An
+ * implementation attaches its sinks (each with a uid) to the job's output streams.
+ */
 public interface PulseSinks {
-    Sink<CustomerProfile> profiles();
+    void attach(Streams streams);
 
-    Sink<SegmentChange> segmentChanges();
+    /** The job's output streams. */
+    record Streams(
+            DataStream<CustomerProfile> profiles,
+            DataStream<SegmentChange> segmentChanges,
+            DataStream<ChurnAlert> churnAlerts,
+            DataStream<CampaignDaily> campaignDaily,
+            DataStream<LateEvent> lateEvents,
+            DataStream<RejectedEvent> deadLetter) {}
 
-    Sink<ChurnAlert> churnAlerts();
-
-    Sink<LateEvent> lateEvents();
-
-    Sink<CampaignDaily> campaignDaily();
-
-    Sink<RejectedEvent> rejected();
+    /** Several sink sets fed the same streams (e.g. Kafka and PostgreSQL). */
+    static PulseSinks all(List<PulseSinks> sinks) {
+        return streams -> sinks.forEach(s -> s.attach(streams));
+    }
 }

@@ -18,6 +18,14 @@ public final class Uids {
     public static final String SINK_CHURN_ALERTS = "sink-churn-alerts";
     public static final String SINK_LATE_EVENTS = "sink-late-events";
     public static final String SINK_REJECTED = "sink-dead-letter";
+    public static final String PG_PROFILES = "postgres-customer-profile";
+    public static final String PG_SEGMENT_CHANGES = "postgres-segment-change";
+    public static final String PG_CAMPAIGNS = "postgres-campaign-daily";
+
+    /** The uid of the Kafka source of an input topic. */
+    public static String kafkaSource(String input) {
+        return "kafka-source-" + input;
+    }
 
     private Uids() {}
 }

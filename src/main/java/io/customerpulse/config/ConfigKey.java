@@ -24,6 +24,10 @@ public enum ConfigKey {
             "watermark.idleness",
             "30 s",
             "a partition without records this long stops holding back the watermark; 0 turns it off (replay does)"),
+    WALL_CLOCK_MAX_DELAY(
+            "watermark.wall-clock-max-delay",
+            "1 min",
+            "live mode: a partition idle for watermark.idleness advances with the wall clock minus this, so timers fire on a quiet night; 0 turns it off"),
     MAX_AMOUNT(
             "validation.max-amount",
             "1000000",
@@ -99,6 +103,51 @@ public enum ConfigKey {
             "campaign.target.cpm-max",
             "3.2",
             "reference: highest healthy CPM, reporting-currency units"),
+    KAFKA_BOOTSTRAP("kafka.bootstrap-servers", "localhost:9092", "Kafka brokers"),
+    KAFKA_TOPIC_PREFIX(
+            "kafka.topic-prefix",
+            "",
+            "prefix of every topic name (inputs and outputs), e.g. 'prod.'"),
+    KAFKA_GROUP_ID("kafka.group-id", "customer-pulse", "consumer group of the input topics"),
+    KAFKA_STARTING_OFFSETS(
+            "kafka.starting-offsets",
+            "committed",
+            "where a new job starts reading: committed (else earliest), earliest or latest; a restore uses its checkpoint"),
+    KAFKA_BOUNDED(
+            "kafka.bounded",
+            "false",
+            "true: stop at the offsets that are latest at start (a backfill in replay mode)"),
+    KAFKA_TRANSACTIONAL_ID_PREFIX(
+            "kafka.transactional-id-prefix",
+            "customer-pulse",
+            "prefix of the exactly-once sinks' transactional ids; unique per job on a cluster"),
+    KAFKA_TRANSACTION_TIMEOUT(
+            "kafka.transaction-timeout",
+            "10 min",
+            "transaction.timeout.ms of the sinks: above the checkpoint interval, at most the broker's transaction.max.timeout.ms (15 min)"),
+    KAFKA_SECURITY_PROTOCOL(
+            "kafka.security-protocol", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
+    KAFKA_SASL_MECHANISM(
+            "kafka.sasl-mechanism",
+            "",
+            "e.g. SCRAM-SHA-512; the JAAS config comes from the environment variable CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG"),
+    POSTGRES_ENABLED("postgres.enabled", "true", "write the dashboard tables"),
+    POSTGRES_URL(
+            "postgres.url",
+            "jdbc:postgresql://localhost:5432/customer_pulse",
+            "JDBC URL; the password comes from the environment variable CUSTOMER_PULSE_POSTGRES_PASSWORD"),
+    POSTGRES_USER("postgres.user", "customer_pulse", "database user"),
+    POSTGRES_BATCH_SIZE("postgres.batch-size", "500", "rows per JDBC batch"),
+    POSTGRES_BATCH_INTERVAL(
+            "postgres.batch-interval", "200 ms", "a partial batch is written after this long"),
+    POSTGRES_MAX_RETRIES(
+            "postgres.max-retries",
+            "5",
+            "retries of a failed batch before the job restarts (and retries from its checkpoint)"),
+    POSTGRES_MIGRATE(
+            "postgres.migrate-on-start",
+            "true",
+            "apply the schema migrations (Flyway) before the job is submitted"),
     PARALLELISM("job.parallelism", "0", "operator parallelism; 0 keeps the environment's default"),
     MAX_PARALLELISM(
             "job.max-parallelism",

@@ -2,6 +2,8 @@ package io.customerpulse.config;
 
 import io.customerpulse.attribution.AttributionSettings;
 import io.customerpulse.campaign.CampaignSettings;
+import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.profile.SegmentThresholds;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -26,6 +28,7 @@ public record JobConfig(
         Map<String, BigDecimal> currencyRates,
         Duration maxOutOfOrderness,
         Duration idleness,
+        Duration wallClockMaxDelay,
         long maxAmountMinor,
         Instant minEventTime,
         Duration maxAhead,
@@ -36,6 +39,8 @@ public record JobConfig(
         int maxReturnedOrderIds,
         AttributionSettings attribution,
         CampaignSettings campaigns,
+        KafkaSettings kafka,
+        PostgresSettings postgres,
         int parallelism,
         int maxParallelism,
         Instant asOf)
@@ -81,6 +86,7 @@ public record JobConfig(
                 rates(v.get(ConfigKey.CURRENCY_RATES), currency),
                 positive(ConfigKey.MAX_OUT_OF_ORDERNESS, v),
                 duration(ConfigKey.IDLENESS, v.get(ConfigKey.IDLENESS)),
+                duration(ConfigKey.WALL_CLOCK_MAX_DELAY, v.get(ConfigKey.WALL_CLOCK_MAX_DELAY)),
                 decimal(ConfigKey.MAX_AMOUNT, v.get(ConfigKey.MAX_AMOUNT))
                         .movePointRight(exponent)
                         .longValueExact(),
@@ -108,6 +114,35 @@ public record JobConfig(
                         fraction(ConfigKey.TARGET_CTR_MIN, v),
                         fraction(ConfigKey.TARGET_CPM_MIN, v),
                         fraction(ConfigKey.TARGET_CPM_MAX, v)),
+                new KafkaSettings(
+                        v.get(ConfigKey.KAFKA_BOOTSTRAP),
+                        v.get(ConfigKey.KAFKA_TOPIC_PREFIX),
+                        v.get(ConfigKey.KAFKA_GROUP_ID),
+                        oneOf(
+                                ConfigKey.KAFKA_STARTING_OFFSETS,
+                                v,
+                                "committed",
+                                "earliest",
+                                "latest"),
+                        bool(ConfigKey.KAFKA_BOUNDED, v),
+                        v.get(ConfigKey.KAFKA_TRANSACTIONAL_ID_PREFIX),
+                        positive(ConfigKey.KAFKA_TRANSACTION_TIMEOUT, v),
+                        v.get(ConfigKey.KAFKA_SECURITY_PROTOCOL),
+                        v.get(ConfigKey.KAFKA_SASL_MECHANISM)),
+                new PostgresSettings(
+                        bool(ConfigKey.POSTGRES_ENABLED, v),
+                        v.get(ConfigKey.POSTGRES_URL),
+                        v.get(ConfigKey.POSTGRES_USER),
+                        integer(
+                                ConfigKey.POSTGRES_BATCH_SIZE,
+                                v.get(ConfigKey.POSTGRES_BATCH_SIZE),
+                                1),
+                        positive(ConfigKey.POSTGRES_BATCH_INTERVAL, v),
+                        integer(
+                                ConfigKey.POSTGRES_MAX_RETRIES,
+                                v.get(ConfigKey.POSTGRES_MAX_RETRIES),
+                                0),
+                        bool(ConfigKey.POSTGRES_MIGRATE, v)),
                 integer(ConfigKey.PARALLELISM, v.get(ConfigKey.PARALLELISM), 0),
                 integer(ConfigKey.MAX_PARALLELISM, v.get(ConfigKey.MAX_PARALLELISM), 1),
                 asOf.isEmpty() ? null : instant(ConfigKey.AS_OF, asOf));
@@ -126,6 +161,7 @@ public record JobConfig(
                 currencyRates,
                 maxOutOfOrderness,
                 idleness,
+                wallClockMaxDelay,
                 maxAmountMinor,
                 minEventTime,
                 maxAhead,
@@ -136,6 +172,8 @@ public record JobConfig(
                 maxReturnedOrderIds,
                 attribution,
                 campaigns,
+                kafka,
+                postgres,
                 parallelism,
                 maxParallelism,
                 asOf);
@@ -175,6 +213,26 @@ public record JobConfig(
                     ConfigKey.ATTRIBUTION_MODEL.key(),
                     "'" + value + "' is not LAST_CLICK, FIRST_CLICK or LINEAR");
         }
+    }
+
+    private static boolean bool(ConfigKey key, Map<ConfigKey, String> v) {
+        String value = v.get(key);
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException(key.key(), "must be true or false, was '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private static String oneOf(ConfigKey key, Map<ConfigKey, String> v, String... allowed) {
+        String value = v.get(key);
+        for (String a : allowed) {
+            if (a.equals(value)) {
+                return value;
+            }
+        }
+        throw new ConfigException(
+                key.key(),
+                "must be one of " + String.join(", ", allowed) + ", was '" + value + "'");
     }
 
     private static double fraction(ConfigKey key, Map<ConfigKey, String> v) {

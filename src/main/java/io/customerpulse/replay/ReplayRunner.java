@@ -3,13 +3,8 @@ package io.customerpulse.replay;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.PulseSinks;
 import io.customerpulse.PulseSources;
-import io.customerpulse.avro.CampaignDaily;
-import io.customerpulse.avro.ChurnAlert;
-import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.Uids;
 import io.customerpulse.avro.IngestRecord;
-import io.customerpulse.avro.LateEvent;
-import io.customerpulse.avro.RejectedEvent;
-import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.EventNormalizer;
 import io.customerpulse.ingest.JsonEventDecoder;
@@ -22,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -63,7 +57,7 @@ public final class ReplayRunner {
                                                 .build(),
                                         watermarks,
                                         "events file")
-                                .uid(io.customerpulse.Uids.SOURCE);
+                                .uid(Uids.SOURCE);
         CustomerPulseJob.buildTopology(env, fixed, sources, fileSinks(parts));
         env.execute("customer-pulse replay of " + source);
 
@@ -94,36 +88,31 @@ public final class ReplayRunner {
     }
 
     private static PulseSinks fileSinks(Path parts) {
-        return new PulseSinks() {
-            @Override
-            public Sink<CustomerProfile> profiles() {
-                return new JsonLinesSink<>(parts, ReplayOutputs.PROFILES);
-            }
-
-            @Override
-            public Sink<SegmentChange> segmentChanges() {
-                return new JsonLinesSink<>(parts, ReplayOutputs.SEGMENT_CHANGES);
-            }
-
-            @Override
-            public Sink<ChurnAlert> churnAlerts() {
-                return new JsonLinesSink<>(parts, ReplayOutputs.CHURN_ALERTS);
-            }
-
-            @Override
-            public Sink<LateEvent> lateEvents() {
-                return new JsonLinesSink<>(parts, ReplayOutputs.LATE_EVENTS);
-            }
-
-            @Override
-            public Sink<CampaignDaily> campaignDaily() {
-                return new JsonLinesSink<>(parts, ReplayOutputs.CAMPAIGN_DAILY);
-            }
-
-            @Override
-            public Sink<RejectedEvent> rejected() {
-                return new JsonLinesSink<>(parts, ReplayOutputs.DEAD_LETTER);
-            }
+        return streams -> {
+            streams.profiles()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.PROFILES))
+                    .uid(Uids.SINK_PROFILES)
+                    .name("profiles file");
+            streams.segmentChanges()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.SEGMENT_CHANGES))
+                    .uid(Uids.SINK_SEGMENT_CHANGES)
+                    .name("segment changes file");
+            streams.churnAlerts()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.CHURN_ALERTS))
+                    .uid(Uids.SINK_CHURN_ALERTS)
+                    .name("churn alerts file");
+            streams.campaignDaily()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.CAMPAIGN_DAILY))
+                    .uid(Uids.SINK_CAMPAIGNS)
+                    .name("campaign days file");
+            streams.lateEvents()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.LATE_EVENTS))
+                    .uid(Uids.SINK_LATE_EVENTS)
+                    .name("late events file");
+            streams.deadLetter()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.DEAD_LETTER))
+                    .uid(Uids.SINK_REJECTED)
+                    .name("dead letter file");
         };
     }
 

@@ -1,0 +1,64 @@
+package io.customerpulse.kafka;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * Kafka connection and topic settings. The SASL JAAS configuration, a secret, is read from the
+ * environment ({@code CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG}) and never from a file in the repo.
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        String topicPrefix,
+        String groupId,
+        String startingOffsets,
+        boolean bounded,
+        String transactionalIdPrefix,
+        Duration transactionTimeout,
+        String securityProtocol,
+        String saslMechanism)
+        implements Serializable {
+
+    public static final String JAAS_ENV = "CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG";
+
+    /** Input topics. */
+    public static final String ORDERS = "orders";
+
+    public static final String RETURNS = "returns";
+    public static final String AD_EVENTS = "ad-events";
+    public static final String INTERACTIONS = "interactions";
+
+    /** Output topics. */
+    public static final String PROFILES = "customer-profiles";
+
+    public static final String SEGMENT_CHANGES = "segment-changes";
+    public static final String CHURN_ALERTS = "churn-alerts";
+    public static final String CAMPAIGN_METRICS = "campaign-metrics";
+    public static final String LATE_EVENTS = "late-events";
+    public static final String DEAD_LETTER = "dead-letter";
+
+    /** The full name of a topic. */
+    public String topic(String name) {
+        return topicPrefix + name;
+    }
+
+    /** Client properties every producer, consumer and admin client gets. */
+    public Properties clientProperties() {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", bootstrapServers);
+        p.setProperty("security.protocol", securityProtocol);
+        if (!saslMechanism.isEmpty()) {
+            p.setProperty("sasl.mechanism", saslMechanism);
+            String jaas = System.getenv(JAAS_ENV);
+            if (jaas == null || jaas.isBlank()) {
+                throw new IllegalStateException(
+                        "kafka.sasl-mechanism is set but the environment variable "
+                                + JAAS_ENV
+                                + " is empty");
+            }
+            p.setProperty("sasl.jaas.config", jaas);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,99 @@
+package io.customerpulse.kafka;
+
+import io.customerpulse.PulseSinks;
+import io.customerpulse.Uids;
+import io.customerpulse.avro.CampaignDaily;
+import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.LateEvent;
+import io.customerpulse.avro.RejectedEvent;
+import io.customerpulse.avro.SegmentChange;
+import java.nio.charset.StandardCharsets;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.serialization.SerializationSchema;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.formats.avro.AvroSerializationSchema;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * The output topics, written exactly once with Kafka transactions committed on checkpoints (so
+ * consumers read them with isolation.level=read_committed). Values are Avro binary of the schemas
+ * in {@code avro/output/}; keys are the customer id (campaign rows: campaign id and day).
+ */
+public final class KafkaSinks implements PulseSinks {
+    private final KafkaSettings kafka;
+
+    public KafkaSinks(KafkaSettings kafka) {
+        this.kafka = kafka;
+    }
+
+    @Override
+    public void attach(Streams s) {
+        write(
+                s.profiles(),
+                KafkaSettings.PROFILES,
+                CustomerProfile.class,
+                p -> p.getCustomerId(),
+                Uids.SINK_PROFILES);
+        write(
+                s.segmentChanges(),
+                KafkaSettings.SEGMENT_CHANGES,
+                SegmentChange.class,
+                c -> c.getCustomerId(),
+                Uids.SINK_SEGMENT_CHANGES);
+        write(
+                s.churnAlerts(),
+                KafkaSettings.CHURN_ALERTS,
+                ChurnAlert.class,
+                a -> a.getCustomerId(),
+                Uids.SINK_CHURN_ALERTS);
+        write(
+                s.campaignDaily(),
+                KafkaSettings.CAMPAIGN_METRICS,
+                CampaignDaily.class,
+                r -> r.getCampaignId() + "/" + r.getDay(),
+                Uids.SINK_CAMPAIGNS);
+        write(
+                s.lateEvents(),
+                KafkaSettings.LATE_EVENTS,
+                LateEvent.class,
+                l -> l.getEvent().getCustomerId(),
+                Uids.SINK_LATE_EVENTS);
+        write(
+                s.deadLetter(),
+                KafkaSettings.DEAD_LETTER,
+                RejectedEvent.class,
+                r -> r.getSource(),
+                Uids.SINK_REJECTED);
+    }
+
+    /** Extracts the record key. */
+    private interface Key<T> extends java.io.Serializable {
+        String of(T record);
+    }
+
+    private <T extends SpecificRecord> void write(
+            DataStream<T> stream, String name, Class<T> type, Key<T> key, String uid) {
+        String topic = kafka.topic(name);
+        SerializationSchema<T> keys = r -> key.of(r).getBytes(StandardCharsets.UTF_8);
+        KafkaSink<T> sink =
+                KafkaSink.<T>builder()
+                        .setKafkaProducerConfig(kafka.clientProperties())
+                        .setRecordSerializer(
+                                KafkaRecordSerializationSchema.<T>builder()
+                                        .setTopic(topic)
+                                        .setKeySerializationSchema(keys)
+                                        .setValueSerializationSchema(
+                                                AvroSerializationSchema.forSpecific(type))
+                                        .build())
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
+                        .setProperty(
+                                "transaction.timeout.ms",
+                                Long.toString(kafka.transactionTimeout().toMillis()))
+                        .build();
+        stream.sinkTo(sink).uid(uid).name("kafka " + topic);
+    }
+}

@@ -1,0 +1,93 @@
+package io.customerpulse.kafka;
+
+import io.customerpulse.PulseSources;
+import io.customerpulse.Uids;
+import io.customerpulse.avro.IngestRecord;
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.ingest.EventNormalizer;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The four input topics, each its own KafkaSource so that watermarks are generated per partition of
+ * each topic (a lagging ad stream holds the watermark back by itself). In live mode a quiet
+ * partition advances with the wall clock ({@link LiveWatermarks}); replay mode (a bounded backfill)
+ * keeps plain bounded out-of-orderness, so it is deterministic.
+ */
+public final class KafkaSources implements PulseSources {
+    public static final List<String> INPUTS =
+            List.of(
+                    KafkaSettings.ORDERS,
+                    KafkaSettings.RETURNS,
+                    KafkaSettings.AD_EVENTS,
+                    KafkaSettings.INTERACTIONS);
+
+    private final JobConfig config;
+
+    public KafkaSources(JobConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public DataStream<IngestRecord> events(
+            StreamExecutionEnvironment env, WatermarkStrategy<IngestRecord> replayWatermarks) {
+        WatermarkStrategy<IngestRecord> watermarks = watermarks(replayWatermarks);
+        EventNormalizer normalizer = new EventNormalizer(config);
+        DataStream<IngestRecord> all = null;
+        for (String input : INPUTS) {
+            DataStream<IngestRecord> stream =
+                    env.fromSource(source(input, normalizer), watermarks, "kafka " + input)
+                            .uid(Uids.kafkaSource(input));
+            all = all == null ? stream : all.union(stream);
+        }
+        return all;
+    }
+
+    private WatermarkStrategy<IngestRecord> watermarks(WatermarkStrategy<IngestRecord> base) {
+        long maxDelay = config.wallClockMaxDelay().toMillis();
+        if (config.replayMode() || maxDelay == 0) {
+            return base;
+        }
+        long bound = config.maxOutOfOrderness().toMillis();
+        long idle = config.idleness().toMillis();
+        return WatermarkStrategy.<IngestRecord>forGenerator(
+                        ctx -> new LiveWatermarks(bound, idle, maxDelay))
+                .withTimestampAssigner(
+                        (r, previous) ->
+                                r.getEvent() == null
+                                        ? Long.MIN_VALUE
+                                        : r.getEvent().getEventTime().toEpochMilli());
+    }
+
+    private KafkaSource<IngestRecord> source(String input, EventNormalizer normalizer) {
+        KafkaSettings kafka = config.kafka();
+        KafkaSourceBuilder<IngestRecord> b =
+                KafkaSource.<IngestRecord>builder()
+                        .setProperties(kafka.clientProperties())
+                        .setTopics(kafka.topic(input))
+                        .setGroupId(kafka.groupId())
+                        .setProperty("isolation.level", "read_committed")
+                        .setProperty("partition.discovery.interval.ms", "60000")
+                        .setDeserializer(
+                                new AvroInputDeserializer(
+                                        AvroInputDeserializer.typeOf(input), normalizer))
+                        .setStartingOffsets(
+                                switch (kafka.startingOffsets()) {
+                                    case "earliest" -> OffsetsInitializer.earliest();
+                                    case "latest" -> OffsetsInitializer.latest();
+                                    default ->
+                                            OffsetsInitializer.committedOffsets(
+                                                    OffsetResetStrategy.EARLIEST);
+                                });
+        if (kafka.bounded()) {
+            b.setBounded(OffsetsInitializer.latest());
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,179 @@
+package io.customerpulse.postgres;
+
+import io.customerpulse.PulseSinks;
+import io.customerpulse.Uids;
+import io.customerpulse.avro.CampaignDaily;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.SegmentChange;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+
+/**
+ * Writes the dashboard tables through Flink's JDBC sink, batched. Every statement is idempotent, so
+ * the at-least-once sink replaying a batch after a failure never double-counts or moves a row
+ * backwards: profiles and campaign days are upserted only when the incoming version is newer;
+ * segment changes are inserted once per natural key.
+ */
+public final class PostgresSinks implements PulseSinks {
+    static final String UPSERT_PROFILE =
+            "INSERT INTO customer_profile (customer_id, currency, orders_total, gmv_minor,"
+                    + " refunds_minor, returned_orders, return_rate, net_revenue_minor, orders_90d,"
+                    + " first_order_at, last_order_at, last_interaction_at, repeat_gap_days,"
+                    + " acquisition_campaign, cac_minor, segment, segment_since, version, updated_at)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    + " ON CONFLICT (customer_id) DO UPDATE SET currency = EXCLUDED.currency,"
+                    + " orders_total = EXCLUDED.orders_total, gmv_minor = EXCLUDED.gmv_minor,"
+                    + " refunds_minor = EXCLUDED.refunds_minor,"
+                    + " returned_orders = EXCLUDED.returned_orders,"
+                    + " return_rate = EXCLUDED.return_rate,"
+                    + " net_revenue_minor = EXCLUDED.net_revenue_minor,"
+                    + " orders_90d = EXCLUDED.orders_90d, first_order_at = EXCLUDED.first_order_at,"
+                    + " last_order_at = EXCLUDED.last_order_at,"
+                    + " last_interaction_at = EXCLUDED.last_interaction_at,"
+                    + " repeat_gap_days = EXCLUDED.repeat_gap_days,"
+                    + " acquisition_campaign = EXCLUDED.acquisition_campaign,"
+                    + " cac_minor = EXCLUDED.cac_minor, segment = EXCLUDED.segment,"
+                    + " segment_since = EXCLUDED.segment_since, version = EXCLUDED.version,"
+                    + " updated_at = EXCLUDED.updated_at, written_at = now()"
+                    + " WHERE customer_profile.version < EXCLUDED.version";
+
+    static final String INSERT_SEGMENT_CHANGE =
+            "INSERT INTO segment_change (customer_id, at, to_segment, from_segment, reason,"
+                    + " clv_minor, version) VALUES (?,?,?,?,?,?,?)"
+                    + " ON CONFLICT (customer_id, at, to_segment) DO NOTHING";
+
+    static final String UPSERT_CAMPAIGN_DAY =
+            "INSERT INTO campaign_daily (campaign_id, day, currency, impressions, clicks,"
+                    + " spend_minor, ctr, cpc, cpm, attributed_orders, attributed_sales_minor,"
+                    + " attributed_returns_minor, acos, roas, new_customers, cac, ctr_ok, acos_ok,"
+                    + " cpm_ok, final, version, updated_at)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    + " ON CONFLICT (campaign_id, day) DO UPDATE SET currency = EXCLUDED.currency,"
+                    + " impressions = EXCLUDED.impressions, clicks = EXCLUDED.clicks,"
+                    + " spend_minor = EXCLUDED.spend_minor, ctr = EXCLUDED.ctr, cpc = EXCLUDED.cpc,"
+                    + " cpm = EXCLUDED.cpm, attributed_orders = EXCLUDED.attributed_orders,"
+                    + " attributed_sales_minor = EXCLUDED.attributed_sales_minor,"
+                    + " attributed_returns_minor = EXCLUDED.attributed_returns_minor,"
+                    + " acos = EXCLUDED.acos, roas = EXCLUDED.roas,"
+                    + " new_customers = EXCLUDED.new_customers, cac = EXCLUDED.cac,"
+                    + " ctr_ok = EXCLUDED.ctr_ok, acos_ok = EXCLUDED.acos_ok,"
+                    + " cpm_ok = EXCLUDED.cpm_ok, final = EXCLUDED.final,"
+                    + " version = EXCLUDED.version, updated_at = EXCLUDED.updated_at"
+                    + " WHERE campaign_daily.version < EXCLUDED.version";
+
+    private final PostgresSettings pg;
+
+    public PostgresSinks(PostgresSettings pg) {
+        this.pg = pg;
+    }
+
+    @Override
+    public void attach(Streams s) {
+        s.profiles()
+                .sinkTo(sink(UPSERT_PROFILE, PostgresSinks::profile))
+                .uid(Uids.PG_PROFILES)
+                .name("postgres customer_profile");
+        s.segmentChanges()
+                .sinkTo(sink(INSERT_SEGMENT_CHANGE, PostgresSinks::segmentChange))
+                .uid(Uids.PG_SEGMENT_CHANGES)
+                .name("postgres segment_change");
+        s.campaignDaily()
+                .sinkTo(sink(UPSERT_CAMPAIGN_DAY, PostgresSinks::campaignDay))
+                .uid(Uids.PG_CAMPAIGNS)
+                .name("postgres campaign_daily");
+    }
+
+    private <T> JdbcSink<T> sink(String sql, JdbcStatementBuilder<T> statement) {
+        JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
+                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                        .withUrl(pg.url())
+                        .withDriverName("org.postgresql.Driver")
+                        .withUsername(pg.user());
+        String password = PostgresSettings.password();
+        if (password != null) {
+            connection.withPassword(password);
+        }
+        return JdbcSink.<T>builder()
+                .withQueryStatement(sql, statement)
+                .withExecutionOptions(
+                        JdbcExecutionOptions.builder()
+                                .withBatchSize(pg.batchSize())
+                                .withBatchIntervalMs(pg.batchInterval().toMillis())
+                                .withMaxRetries(pg.maxRetries())
+                                .build())
+                .buildAtLeastOnce(connection.build());
+    }
+
+    static void profile(PreparedStatement ps, CustomerProfile p) throws SQLException {
+        ps.setString(1, p.getCustomerId());
+        ps.setString(2, p.getCurrency());
+        ps.setLong(3, p.getOrdersTotal());
+        ps.setLong(4, p.getGmvMinor());
+        ps.setLong(5, p.getRefundsMinor());
+        ps.setLong(6, p.getReturnedOrders());
+        ps.setDouble(7, p.getReturnRate());
+        ps.setLong(8, p.getNetRevenueMinor());
+        ps.setInt(9, p.getOrders90d());
+        time(ps, 10, p.getFirstOrderAt());
+        time(ps, 11, p.getLastOrderAt());
+        time(ps, 12, p.getLastInteractionAt());
+        ps.setObject(13, p.getRepeatGapDays(), Types.DOUBLE);
+        ps.setString(14, p.getAcquisitionCampaign());
+        ps.setObject(15, p.getCacMinor(), Types.BIGINT);
+        ps.setString(16, p.getSegment() == null ? null : p.getSegment().name());
+        time(ps, 17, p.getSegmentSince());
+        ps.setLong(18, p.getVersion());
+        time(ps, 19, p.getUpdatedAt());
+    }
+
+    static void segmentChange(PreparedStatement ps, SegmentChange c) throws SQLException {
+        ps.setString(1, c.getCustomerId());
+        time(ps, 2, c.getAt());
+        ps.setString(3, c.getToSegment() == null ? null : c.getToSegment().name());
+        ps.setString(4, c.getFromSegment() == null ? null : c.getFromSegment().name());
+        ps.setString(5, c.getReason());
+        ps.setLong(6, c.getClvMinor());
+        ps.setLong(7, c.getVersion());
+    }
+
+    static void campaignDay(PreparedStatement ps, CampaignDaily r) throws SQLException {
+        ps.setString(1, r.getCampaignId());
+        ps.setObject(2, r.getDay(), Types.DATE);
+        ps.setString(3, r.getCurrency());
+        ps.setLong(4, r.getImpressions());
+        ps.setLong(5, r.getClicks());
+        ps.setLong(6, r.getSpendMinor());
+        ps.setObject(7, r.getCtr(), Types.DOUBLE);
+        ps.setObject(8, r.getCpc(), Types.DOUBLE);
+        ps.setObject(9, r.getCpm(), Types.DOUBLE);
+        ps.setLong(10, r.getAttributedOrders());
+        ps.setLong(11, r.getAttributedSalesMinor());
+        ps.setLong(12, r.getAttributedReturnsMinor());
+        ps.setObject(13, r.getAcos(), Types.DOUBLE);
+        ps.setObject(14, r.getRoas(), Types.DOUBLE);
+        ps.setLong(15, r.getNewCustomers());
+        ps.setObject(16, r.getCac(), Types.DOUBLE);
+        ps.setObject(17, r.getCtrOk(), Types.BOOLEAN);
+        ps.setObject(18, r.getAcosOk(), Types.BOOLEAN);
+        ps.setObject(19, r.getCpmOk(), Types.BOOLEAN);
+        ps.setBoolean(20, r.getFinal$());
+        ps.setLong(21, r.getVersion());
+        time(ps, 22, r.getUpdatedAt());
+    }
+
+    private static void time(PreparedStatement ps, int i, Instant t) throws SQLException {
+        if (t == null) {
+            ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+        } else {
+            ps.setObject(i, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+        }
+    }
+}
