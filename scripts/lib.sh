@@ -18,7 +18,8 @@ ensure_built() {
 run_java() {
   ensure_built
   local main="$1"; shift
-  exec java -Xmx${CUSTOMER_PULSE_HEAP:-2g} \
+  mkdir -p "$ROOT/target/tmp"
+  exec java -Djava.io.tmpdir="$ROOT/target/tmp" -Xmx${CUSTOMER_PULSE_HEAP:-2g} \
     -Dcustomerpulse.flink-conf="$ROOT/flink-conf" \
     -cp "$ROOT/target/classes:$(cat "$ROOT/target/classpath.txt")" "$main" "$@"
 }

@@ -16,8 +16,6 @@ import io.customerpulse.kafka.KafkaSources;
 import io.customerpulse.postgres.Migrations;
 import io.customerpulse.postgres.PostgresSinks;
 import io.customerpulse.profile.CustomerProfileFunction;
-import io.customerpulse.profile.ProfileEngine;
-import io.customerpulse.profile.SeenIds;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -91,15 +89,7 @@ public final class CustomerPulseJob {
 
         SingleOutputStreamOperator<CustomerProfile> profiles =
                 events.keyBy(CustomerEvent::getCustomerId)
-                        .process(
-                                new CustomerProfileFunction(
-                                        new ProfileEngine(
-                                                config.segments(),
-                                                config.attribution(),
-                                                config.maxReturnedOrderIds(),
-                                                config.reportingCurrency()),
-                                        new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
-                                        config.horizonMillis()))
+                        .process(CustomerProfileFunction.of(config))
                         .uid(Uids.PROFILES)
                         .name("customer profiles");
 
@@ -116,13 +106,7 @@ public final class CustomerPulseJob {
         SingleOutputStreamOperator<CampaignDaily> campaigns =
                 adDeltas.union(profiles.getSideOutput(Outputs.CAMPAIGN_DELTAS))
                         .keyBy(CampaignDelta::getCampaignId)
-                        .process(
-                                new CampaignMetricsFunction(
-                                        new CampaignMath(
-                                                config.reportingCurrency(), config.campaigns()),
-                                        config.attribution().window().toMillis(),
-                                        config.campaigns().updateInterval().toMillis(),
-                                        config.horizonMillis()))
+                        .process(CampaignMetricsFunction.of(config))
                         .uid(Uids.CAMPAIGNS)
                         .name("campaign metrics");
 

@@ -5,6 +5,7 @@ import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.state.CampaignDay;
 import io.customerpulse.avro.state.CampaignState;
 import io.customerpulse.avro.state.PendingBucket;
+import io.customerpulse.config.JobConfig;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -57,6 +58,15 @@ public class CampaignMetricsFunction
         this.window = window;
         this.interval = interval;
         this.horizon = horizon;
+    }
+
+    /** The operator as the job configures it. */
+    public static CampaignMetricsFunction of(JobConfig config) {
+        return new CampaignMetricsFunction(
+                new CampaignMath(config.reportingCurrency(), config.campaigns()),
+                config.attribution().window().toMillis(),
+                config.campaigns().updateInterval().toMillis(),
+                config.horizonMillis());
     }
 
     /** When a day's row becomes final: the next midnight (UTC) plus the attribution window. */

@@ -6,6 +6,7 @@ import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.state.CustomerState;
+import io.customerpulse.config.JobConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -46,6 +47,18 @@ public class CustomerProfileFunction
         this.engine = engine;
         this.seenIds = seenIds;
         this.horizon = horizon;
+    }
+
+    /** The operator as the job configures it. */
+    public static CustomerProfileFunction of(JobConfig config) {
+        return new CustomerProfileFunction(
+                new ProfileEngine(
+                        config.segments(),
+                        config.attribution(),
+                        config.maxReturnedOrderIds(),
+                        config.reportingCurrency()),
+                new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
+                config.horizonMillis());
     }
 
     @Override

@@ -30,12 +30,7 @@ class CampaignMetricsFunctionTest {
         JobConfig config = JobConfig.defaults();
         h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(
-                                new CampaignMetricsFunction(
-                                        new CampaignMath("USD", config.campaigns()),
-                                        config.attribution().window().toMillis(),
-                                        10_000,
-                                        Long.MAX_VALUE)),
+                        new KeyedProcessOperator<>(CampaignMetricsFunction.of(config)),
                         CampaignDelta::getCampaignId,
                         Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());

@@ -16,6 +16,7 @@ import io.customerpulse.kafka.Topics;
 import io.customerpulse.local.EmbeddedKafka;
 import io.customerpulse.local.LocalPostgres;
 import io.customerpulse.replay.ReplayRunner;
+import io.customerpulse.testing.Flink;
 import io.customerpulse.testing.GeneratedEvents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,7 +42,6 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -68,13 +68,7 @@ class EndToEndITCase {
     private static final Duration BOUND = Duration.ofHours(1);
     private static final long INTERVAL = 10_000;
 
-    @RegisterExtension
-    static final MiniClusterExtension FLINK =
-            new MiniClusterExtension(
-                    new MiniClusterResourceConfiguration.Builder()
-                            .setNumberTaskManagers(1)
-                            .setNumberSlotsPerTaskManager(2)
-                            .build());
+    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster();
 
     @TempDir static Path dir;
     static EmbeddedKafka kafka;

@@ -317,7 +317,7 @@ class CustomerProfileFunctionTest {
     @Test
     void shouldTakeNoEffectBeyondTheHorizon() throws Exception {
         Instant asOf = T0.plus(DAY.multipliedBy(30));
-        try (ProfileHarness h = new ProfileHarness(JobConfig.defaults(), asOf.toEpochMilli())) {
+        try (ProfileHarness h = new ProfileHarness(JobConfig.defaults().withAsOf(asOf))) {
             h.send(order("c1", 5_000, T0));
             h.watermark(T0);
             assertThat(h.timers()).isZero(); // churn (day 60) and expiry (day 90) lie beyond as-of

@@ -30,19 +30,11 @@ final class ProfileHarness implements AutoCloseable {
     final KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerProfile> harness;
 
     ProfileHarness() throws Exception {
-        this(JobConfig.defaults(), Long.MAX_VALUE);
+        this(JobConfig.defaults());
     }
 
-    ProfileHarness(JobConfig config, long horizon) throws Exception {
-        CustomerProfileFunction function =
-                new CustomerProfileFunction(
-                        new ProfileEngine(
-                                config.segments(),
-                                config.attribution(),
-                                config.maxReturnedOrderIds(),
-                                config.reportingCurrency()),
-                        new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
-                        horizon);
+    ProfileHarness(JobConfig config) throws Exception {
+        CustomerProfileFunction function = CustomerProfileFunction.of(config);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
                         new KeyedProcessOperator<>(function),
@@ -53,7 +45,7 @@ final class ProfileHarness implements AutoCloseable {
     }
 
     static ProfileHarness withSettings(Map<String, String> settings) throws Exception {
-        return new ProfileHarness(JobConfig.parse(settings), Long.MAX_VALUE);
+        return new ProfileHarness(JobConfig.parse(settings));
     }
 
     void send(CustomerEvent... events) throws Exception {

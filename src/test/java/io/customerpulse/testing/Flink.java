@@ -1,0 +1,17 @@
+package io.customerpulse.testing;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+
+/** The MiniCluster of the ITCases: one TaskManager with two slots (parallelism 1 and 2). */
+public final class Flink {
+    private Flink() {}
+
+    public static MiniClusterExtension miniCluster() {
+        return new MiniClusterExtension(
+                new MiniClusterResourceConfiguration.Builder()
+                        .setNumberTaskManagers(1)
+                        .setNumberSlotsPerTaskManager(2)
+                        .build());
+    }
+}
