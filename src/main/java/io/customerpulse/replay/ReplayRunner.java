@@ -87,7 +87,8 @@ public final class ReplayRunner {
         return Instant.ofEpochMilli(max);
     }
 
-    private static PulseSinks fileSinks(Path parts) {
+    /** JSON-lines part files under {@code parts}, one set per output. */
+    public static PulseSinks fileSinks(Path parts) {
         return streams -> {
             streams.profiles()
                     .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.PROFILES))

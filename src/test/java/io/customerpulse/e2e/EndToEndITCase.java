@@ -7,6 +7,7 @@ import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.RejectedEvent;
+import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
@@ -42,7 +43,9 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -105,7 +108,10 @@ class EndToEndITCase {
     }
 
     static JobClient startLive(JobConfig config) throws Exception {
-        Configuration flink = new Configuration();
+        return startLive(config, new Configuration());
+    }
+
+    static JobClient startLive(JobConfig config, Configuration flink) throws Exception {
         flink.setString("state.backend.type", "rocksdb");
         flink.setString("execution.checkpointing.interval", "1 s");
         flink.setString(
@@ -274,6 +280,209 @@ class EndToEndITCase {
         }
     }
 
+    @Test
+    void shouldLoseAndDoubleNothingWhenTaskManagersDie(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        String prefix = "chaos.";
+        Map<String, String> settings = liveSettings(prefix);
+        settings.put("watermark.wall-clock-max-delay", "0 ms");
+        settings.put("watermark.idleness", "0 ms");
+        settings.put("watermark.max-out-of-orderness", "1 h");
+        JobConfig config = JobConfig.parse(settings);
+        Topics.create(config.kafka(), 1, (short) 1);
+
+        GeneratedEvents generated = new GeneratedEvents(5, 300, START, Duration.ofDays(150));
+        List<String> lines =
+                new ArrayList<>(generated.lines.stream().map(GeneratedEvents.Line::json).toList());
+        Instant last = generated.lines.get(generated.lines.size() - 1).at();
+        long finalWatermark = (Math.floorDiv(last.toEpochMilli(), INTERVAL) + 2) * INTERVAL;
+        lines.addAll(sentinels(Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1)));
+        Path file = dir.resolve("chaos.jsonl");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        Path replay = replayAsOf(file, finalWatermark, "chaos-replay");
+
+        Configuration flink = new Configuration();
+        flink.setString("restart-strategy.type", "fixed-delay");
+        flink.setString("restart-strategy.fixed-delay.attempts", "1000");
+        flink.setString("restart-strategy.fixed-delay.delay", "500 ms");
+        JobClient job = startLive(config, flink);
+        List<Long> recoveries = new ArrayList<>();
+        try {
+            // kill while records are in flight: after a chunk is produced, before it is
+            // checkpointed
+            java.util.Random random = new java.util.Random(17);
+            int chunk = lines.size() / 6 + 1;
+            for (int i = 0; i < lines.size(); i += chunk) {
+                produce(config.kafka(), lines.subList(i, Math.min(lines.size(), i + chunk)));
+                Thread.sleep(200 + random.nextInt(900));
+                long killed = System.nanoTime();
+                cluster.terminateTaskManager(0).get();
+                cluster.startTaskManager();
+                awaitRunning(cluster, job);
+                recoveries.add((System.nanoTime() - killed) / 1_000_000);
+            }
+            assertThat(recoveries).hasSizeGreaterThanOrEqualTo(3);
+            assertSameAsReplay(config, replay);
+
+            // exactly once on Kafka. customer-profiles is compacted (the log cleaner may drop old
+            // versions), so it can show duplicates but not losses; segment-changes keeps
+            // everything.
+            Map<String, List<Long>> versions = new TreeMap<>();
+            for (CustomerProfile p :
+                    readCommitted(
+                            config.kafka().topic(KafkaSettings.PROFILES), CustomerProfile.class)) {
+                versions.computeIfAbsent(p.getCustomerId(), k -> new ArrayList<>())
+                        .add(p.getVersion());
+            }
+            long profileRecords = versions.values().stream().mapToLong(List::size).sum();
+            long profileDuplicates =
+                    versions.values().stream()
+                            .mapToLong(v -> v.size() - v.stream().distinct().count())
+                            .sum();
+            List<String> changes = new ArrayList<>();
+            for (SegmentChange c :
+                    readCommitted(
+                            config.kafka().topic(KafkaSettings.SEGMENT_CHANGES),
+                            SegmentChange.class)) {
+                changes.add(
+                        String.join(
+                                "|",
+                                c.getCustomerId(),
+                                c.getAt().toString(),
+                                String.valueOf(c.getFromSegment()),
+                                String.valueOf(c.getToSegment()),
+                                c.getReason(),
+                                Long.toString(c.getVersion())));
+            }
+            TreeSet<String> expected =
+                    new TreeSet<>(
+                            keyed(replay, "segment_changes", EndToEndITCase::changeRow, n -> "")
+                                    .keySet());
+            long changeDuplicates = changes.size() - new TreeSet<>(changes).size();
+            long changeLosses = expected.stream().filter(c -> !changes.contains(c)).count();
+            System.out.printf(
+                    "fault injection: %d TaskManager kills, recovery ms %s; customer-profiles records %d,"
+                            + " duplicates %d; segment-changes records %d (expected %d), duplicates %d,"
+                            + " losses %d%n",
+                    recoveries.size(),
+                    recoveries,
+                    profileRecords,
+                    profileDuplicates,
+                    changes.size(),
+                    expected.size(),
+                    changeDuplicates,
+                    changeLosses);
+            assertThat(profileDuplicates).isZero();
+            assertThat(changeDuplicates).isZero();
+            assertThat(changeLosses).isZero();
+            assertThat(new TreeSet<>(changes)).isEqualTo(expected);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static void awaitRunning(MiniCluster cluster, JobClient job) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            var graph = cluster.getExecutionGraph(job.getJobID()).get();
+            boolean allRunning = graph.getState() == org.apache.flink.api.common.JobStatus.RUNNING;
+            for (var v : graph.getAllExecutionVertices()) {
+                allRunning &=
+                        v.getExecutionState()
+                                == org.apache.flink.runtime.execution.ExecutionState.RUNNING;
+            }
+            if (allRunning) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the job did not recover within 60 s");
+    }
+
+    /**
+     * A replay of {@code file} as of {@code asOf}, the way the live job's final watermark sees it.
+     */
+    private static Path replayAsOf(Path file, long asOf, String name) throws Exception {
+        Path replay = dir.resolve(name);
+        Map<String, String> replaySettings = new HashMap<>();
+        replaySettings.put("mode", "replay");
+        replaySettings.put("watermark.max-out-of-orderness", "1 h");
+        replaySettings.put("watermark.idleness", "0 ms");
+        replaySettings.put("replay.as-of", Instant.ofEpochMilli(asOf).toString());
+        replaySettings.put("job.parallelism", "1");
+        ReplayRunner.run(
+                StreamExecutionEnvironment.getExecutionEnvironment(new Configuration()),
+                JobConfig.parse(replaySettings),
+                file,
+                replay);
+        return replay;
+    }
+
+    /** Tables and the profiles topic equal the replay's outputs. */
+    private static void assertSameAsReplay(JobConfig config, Path replay) throws Exception {
+        String db = config.postgres().url();
+        Map<String, String> profiles =
+                keyed(
+                        replay,
+                        "profiles",
+                        n -> n.get("customer_id").asText(),
+                        EndToEndITCase::profileRow);
+        TreeSet<String> changes =
+                new TreeSet<>(
+                        keyed(replay, "segment_changes", EndToEndITCase::changeRow, n -> "")
+                                .keySet());
+        Map<String, String> campaigns =
+                keyed(
+                        replay,
+                        "campaign_daily",
+                        n -> n.get("campaign_id").asText() + " " + n.get("day").asText(),
+                        EndToEndITCase::campaignRow);
+        awaitEqual(
+                "customer_profile",
+                profiles,
+                () ->
+                        query(
+                                db,
+                                "SELECT * FROM customer_profile",
+                                r -> r.getString("customer_id"),
+                                EndToEndITCase::profileRow));
+        awaitEqual(
+                "segment_change",
+                changes,
+                () ->
+                        new TreeSet<>(
+                                query(
+                                                db,
+                                                "SELECT * FROM segment_change",
+                                                EndToEndITCase::changeRow,
+                                                r -> "")
+                                        .keySet()));
+        awaitEqual(
+                "campaign_daily",
+                campaigns,
+                () ->
+                        query(
+                                db,
+                                "SELECT * FROM campaign_daily",
+                                r -> r.getString("campaign_id") + " " + r.getString("day"),
+                                EndToEndITCase::campaignRow));
+        Map<String, Long> versions = new TreeMap<>();
+        profiles.forEach((k, v) -> versions.put(k, Long.parseLong(v.split("\\|")[1])));
+        awaitEqual(
+                "customer-profiles topic (read_committed)",
+                versions,
+                () -> {
+                    Map<String, Long> latest = new TreeMap<>();
+                    for (CustomerProfile p :
+                            readCommitted(
+                                    config.kafka().topic(KafkaSettings.PROFILES),
+                                    CustomerProfile.class)) {
+                        latest.merge(p.getCustomerId(), p.getVersion(), Math::max);
+                    }
+                    return latest;
+                });
+    }
+
     // --- helpers ---------------------------------------------------------------------------
 
     private static List<String> sentinels(Instant at) {
@@ -367,8 +576,12 @@ class EndToEndITCase {
     }
 
     static Map<String, String> query(String sql, Row key, Row row) throws Exception {
+        return query(postgres.database("modes"), sql, key, row);
+    }
+
+    static Map<String, String> query(String db, String sql, Row key, Row row) throws Exception {
         Map<String, String> m = new TreeMap<>();
-        try (Connection c = DriverManager.getConnection(postgres.database("modes"));
+        try (Connection c = DriverManager.getConnection(db);
                 Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(sql)) {
             while (r.next()) {
