@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.config.JobConfig;
@@ -378,6 +379,348 @@ class EndToEndITCase {
             assertThat(new TreeSet<>(changes)).isEqualTo(expected);
         } finally {
             job.cancel().get();
+        }
+    }
+
+    @Test
+    void shouldAccountForEveryBadRecordWhileGoodTrafficFlows() throws Exception {
+        String prefix = "bad.";
+        Map<String, String> settings = liveSettings(prefix);
+        settings.put("watermark.wall-clock-max-delay", "0 ms");
+        settings.put("watermark.idleness", "0 ms");
+        settings.put("watermark.max-out-of-orderness", "1 h");
+        JobConfig config = JobConfig.parse(settings);
+        Topics.create(config.kafka(), 1, (short) 1);
+
+        GeneratedEvents generated = new GeneratedEvents(7, 120, START, Duration.ofDays(120));
+        List<String> good =
+                new ArrayList<>(
+                        generated.lines.stream()
+                                .filter(GeneratedEvents.Line::valid)
+                                .map(GeneratedEvents.Line::json)
+                                .toList());
+        Instant t = START.plus(Duration.ofDays(10));
+        // valid but odd: accepted
+        good.add(
+                json(
+                        "return",
+                        "odd-1",
+                        "odd-returner",
+                        t,
+                        "\"order_id\":\"NEVER-SEEN\",\"refund_minor\":2500,\"currency\":\"USD\""));
+        good.add(
+                json(
+                        "order",
+                        "odd-2",
+                        "big-spender",
+                        t,
+                        "\"order_id\":\"UK-1\",\"total_minor\":16846960,\"currency\":\"GBP\""));
+        good.sort(
+                java.util.Comparator.comparing(
+                        l -> Instant.parse(readTree(l).get("event_time").asText())));
+        Instant last =
+                Instant.parse(readTree(good.get(good.size() - 1)).get("event_time").asText());
+        long finalWatermark = (Math.floorDiv(last.toEpochMilli(), INTERVAL) + 2) * INTERVAL;
+        good.addAll(sentinels(Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1)));
+        Path file = dir.resolve("bad-good.jsonl");
+        Files.write(file, good, StandardCharsets.UTF_8);
+        Path replay = replayAsOf(file, finalWatermark, "bad-replay");
+
+        // the corpus: [topic, bytes, expected dead-letter reason]
+        String o = "\"order_id\":\"B1\",\"total_minor\":1000,\"currency\":\"USD\"";
+        byte[] valid = avro(json("order", "b-ok", "bad-c", t, o));
+        List<Object[]> corpus = new ArrayList<>();
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    java.util.Arrays.copyOf(valid, valid.length / 2),
+                    "MALFORMED"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(
+                            json(
+                                    "interaction",
+                                    "b-x",
+                                    "bad-c",
+                                    t,
+                                    "\"interaction_type\":\"PAGE_VIEW\"")),
+                    "MALFORMED"
+                });
+        corpus.add(new Object[] {KafkaSettings.ORDERS, new byte[0], "MALFORMED"});
+        corpus.add(new Object[] {KafkaSettings.ORDERS, null, "MALFORMED"});
+        byte[] noise = new byte[64];
+        new java.util.Random(3).nextBytes(noise);
+        corpus.add(new Object[] {KafkaSettings.ORDERS, noise, "MALFORMED"});
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    json("order", "b-j", "bad-c", t, o).getBytes(StandardCharsets.UTF_8),
+                    "MALFORMED"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS, avro(json("order", "b1", "", t, o)), "MISSING_CUSTOMER_ID"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b2", "bad-c", t, o.replace("1000", "-1000"))),
+                    "NEGATIVE_AMOUNT"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b3", "bad-c", t, o.replace("1000", "10000000000000"))),
+                    "AMOUNT_TOO_LARGE"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b4", "bad-c", t, o.replace("USD", "XYZ"))),
+                    "UNKNOWN_CURRENCY"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b5", "bad-c", t, o.replace("USD", "CHF"))),
+                    "UNKNOWN_CURRENCY"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b6", "bad-c", Instant.now().plus(Duration.ofDays(30)), o)),
+                    "EVENT_TIME_IN_FUTURE"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b7", "bad-c", Instant.parse("1985-06-01T00:00:00Z"), o)),
+                    "EVENT_TIME_TOO_EARLY"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b8", "x".repeat(10_000), t, o)),
+                    "FIELD_TOO_LONG"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b9", "evil\u202egnp.exe", t, o)),
+                    "INVALID_ID"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(json("order", "b10", "nul\u0000id", t, o)),
+                    "INVALID_ID"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS, avro(json("order", "", "bad-c", t, o)), "MISSING_EVENT_ID"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS,
+                    avro(
+                            json(
+                                    "order",
+                                    "b11",
+                                    "bad-c",
+                                    t,
+                                    o
+                                            + ",\"lines\":[{\"asin\":\"B1\",\"quantity\":0,\"unit_price_minor\":1000}]")),
+                    "INVALID_LINE"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.INTERACTIONS,
+                    avro(
+                            json(
+                                    "interaction",
+                                    "b12",
+                                    "bad-c",
+                                    t,
+                                    "\"interaction_type\":\"REVIEW\",\"rating\":9")),
+                    "INVALID_RATING"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.INTERACTIONS,
+                    avro(json("interaction", "b13", "bad-c", t, "\"interaction_type\":\"\"")),
+                    "MISSING_FIELD"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.AD_EVENTS,
+                    avro(
+                            json(
+                                    "ad",
+                                    "b14",
+                                    null,
+                                    t,
+                                    "\"ad_type\":\"CLICK\",\"campaign_id\":\"SP-1\",\"cost_minor\":89,\"currency\":\"USD\"")),
+                    "MISSING_CUSTOMER_ID"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.AD_EVENTS,
+                    avro(
+                            json(
+                                    "ad",
+                                    "b15",
+                                    "bad-c",
+                                    t,
+                                    "\"ad_type\":\"CLICK\",\"campaign_id\":\"SP-1\",\"cost_minor\":-89,\"currency\":\"USD\"")),
+                    "NEGATIVE_AMOUNT"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.RETURNS,
+                    avro(
+                            json(
+                                    "return",
+                                    "b16",
+                                    "bad-c",
+                                    t,
+                                    "\"order_id\":\"B1\",\"refund_minor\":-5,\"currency\":\"USD\"")),
+                    "NEGATIVE_AMOUNT"
+                });
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.RETURNS,
+                    avro(
+                            json(
+                                    "return",
+                                    "b17",
+                                    "bad-c",
+                                    t,
+                                    "\"order_id\":\"\",\"refund_minor\":5,\"currency\":\"USD\"")),
+                    "MISSING_FIELD"
+                });
+        String firstOrder =
+                good.stream()
+                        .filter(l -> l.contains("\"type\":\"order\""))
+                        .findFirst()
+                        .orElseThrow();
+        corpus.add(
+                new Object[] {
+                    KafkaSettings.ORDERS, avro(firstOrder), null
+                }); // a duplicate: dropped
+
+        Configuration flink = new Configuration();
+        flink.setString(
+                "restart-strategy.type", "none"); // a record that broke the job would fail it
+        JobClient job = startLive(config, flink);
+        try {
+            int half = good.size() / 2;
+            produce(config.kafka(), good.subList(0, half));
+            produceRaw(config.kafka(), corpus);
+            produce(config.kafka(), good.subList(half, good.size()));
+            assertSameAsReplay(config, replay);
+
+            // an order far behind the watermark: late, still counted, reported
+            produce(
+                    config.kafka(),
+                    List.of(
+                            json(
+                                    "order",
+                                    "late-1",
+                                    "late-customer",
+                                    START.plus(Duration.ofDays(1)),
+                                    "\"order_id\":\"L1\",\"total_minor\":777,\"currency\":\"USD\"")));
+            List<LateEvent> late =
+                    await(
+                            "a late event",
+                            () -> {
+                                List<LateEvent> l =
+                                        readCommitted(
+                                                config.kafka().topic(KafkaSettings.LATE_EVENTS),
+                                                LateEvent.class);
+                                return l.isEmpty() ? null : l;
+                            });
+            assertThat(late)
+                    .singleElement()
+                    .satisfies(l -> assertThat(l.getEvent().getEventId()).isEqualTo("late-1"));
+            awaitEqual(
+                    "late customer's gmv",
+                    "777",
+                    () ->
+                            query(
+                                            config.postgres().url(),
+                                            "SELECT gmv_minor FROM customer_profile WHERE customer_id = 'late-customer'",
+                                            r -> "k",
+                                            r -> r.getString(1))
+                                    .get("k"));
+
+            List<String> reasons = new ArrayList<>();
+            corpus.stream().filter(c -> c[2] != null).forEach(c -> reasons.add((String) c[2]));
+            List<RejectedEvent> dead =
+                    readCommitted(
+                            config.kafka().topic(KafkaSettings.DEAD_LETTER), RejectedEvent.class);
+            System.out.printf(
+                    "bad input: %d records of %d kinds fed; dead-lettered %d, duplicates dropped 1, late 1; job %s%n",
+                    corpus.size() + 1, corpus.size() + 1, dead.size(), job.getJobStatus().get());
+            assertThat(dead)
+                    .extracting(RejectedEvent::getReason)
+                    .containsExactlyInAnyOrderElementsOf(reasons);
+            assertThat(job.getJobStatus().get())
+                    .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            // valid but odd input was accepted
+            Map<String, String> odd =
+                    query(
+                            config.postgres().url(),
+                            "SELECT customer_id, gmv_minor, refunds_minor FROM customer_profile WHERE customer_id IN ('odd-returner', 'big-spender')",
+                            r -> r.getString(1),
+                            r -> r.getString(2) + "/" + r.getString(3));
+            assertThat(odd)
+                    .containsEntry("odd-returner", "0/2500")
+                    .containsEntry("big-spender", "21395639/0");
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static String json(String type, String id, String customer, Instant at, String rest) {
+        String c = customer == null ? "null" : "\"" + customer.replace("\u0000", "\\u0000") + "\"";
+        return "{\"type\":\""
+                + type
+                + "\",\"event_id\":\""
+                + id
+                + "\",\"customer_id\":"
+                + c
+                + ",\"event_time\":\""
+                + at
+                + "\",\"marketplace\":\"US\","
+                + rest
+                + "}";
+    }
+
+    private static JsonNode readTree(String line) {
+        try {
+            return AvroJson.MAPPER.readTree(line);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(line, e);
+        }
+    }
+
+    private static byte[] avro(String line) throws Exception {
+        return AvroBytes.encode(JsonEventDecoder.toRecord(readTree(line)));
+    }
+
+    static void produceRaw(KafkaSettings settings, List<Object[]> records) throws Exception {
+        Properties p = settings.clientProperties();
+        p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (Object[] r : records) {
+                producer.send(
+                        new ProducerRecord<>(
+                                settings.topic((String) r[0]), 0, null, (byte[]) r[1]));
+            }
+            producer.flush();
         }
     }
 
