@@ -383,6 +383,63 @@ class EndToEndITCase {
     }
 
     @Test
+    void shouldKeepEveryProfileThroughSavepointsAndRescaling() throws Exception {
+        String prefix = "rescale.";
+        Map<String, String> settings = liveSettings(prefix);
+        settings.put("watermark.wall-clock-max-delay", "0 ms");
+        settings.put("watermark.idleness", "0 ms");
+        settings.put("watermark.max-out-of-orderness", "1 h");
+        Topics.create(JobConfig.parse(settings).kafka(), 2, (short) 1);
+
+        GeneratedEvents generated = new GeneratedEvents(9, 200, START, Duration.ofDays(150));
+        List<String> lines =
+                new ArrayList<>(generated.lines.stream().map(GeneratedEvents.Line::json).toList());
+        Instant last = generated.lines.get(generated.lines.size() - 1).at();
+        long finalWatermark = (Math.floorDiv(last.toEpochMilli(), INTERVAL) + 2) * INTERVAL;
+        lines.addAll(sentinels(Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1)));
+        Path file = dir.resolve("rescale.jsonl");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        Path replay = replayAsOf(file, finalWatermark, "rescale-replay");
+
+        int third = lines.size() / 3;
+        String savepoint = null;
+        int[] parallelism = {2, 1, 2};
+        List<String> steps = new ArrayList<>();
+        for (int step = 0; step < 3; step++) {
+            settings.put("job.parallelism", Integer.toString(parallelism[step]));
+            JobConfig config = JobConfig.parse(settings);
+            Configuration flink = new Configuration();
+            if (savepoint != null) {
+                flink.setString("execution.state-recovery.path", savepoint);
+            }
+            JobClient job = startLive(config, flink);
+            List<String> part =
+                    lines.subList(step * third, step == 2 ? lines.size() : (step + 1) * third);
+            produce(config.kafka(), part, 2);
+            if (step < 2) {
+                Thread.sleep(4_000);
+                savepoint =
+                        job.stopWithSavepoint(
+                                        false,
+                                        dir.resolve("savepoints").toUri().toString(),
+                                        org.apache.flink.core.execution.SavepointFormatType
+                                                .CANONICAL)
+                                .get();
+                steps.add("p" + parallelism[step] + " -> savepoint");
+            } else {
+                try {
+                    assertSameAsReplay(config, replay);
+                    steps.add("p" + parallelism[step] + " -> equal to the replay");
+                } finally {
+                    job.cancel().get();
+                }
+            }
+        }
+        System.out.println("rescale: " + String.join(", ", steps));
+        assertThat(steps).hasSize(3);
+    }
+
+    @Test
     void shouldAccountForEveryBadRecordWhileGoodTrafficFlows() throws Exception {
         String prefix = "bad.";
         Map<String, String> settings = liveSettings(prefix);
@@ -850,6 +907,12 @@ class EndToEndITCase {
      * orders as is.
      */
     static void produce(KafkaSettings settings, List<String> lines) throws Exception {
+        produce(settings, lines, 1);
+    }
+
+    /** Partitions by customer (or event id); sentinel events go to every partition. */
+    static void produce(KafkaSettings settings, List<String> lines, int partitions)
+            throws Exception {
         Properties p = settings.clientProperties();
         p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
         p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
@@ -865,7 +928,19 @@ class EndToEndITCase {
                     topic = KafkaSettings.ORDERS;
                     value = line.getBytes(StandardCharsets.UTF_8);
                 }
-                producer.send(new ProducerRecord<>(settings.topic(topic), 0, null, value));
+                String key =
+                        line.contains("\"customer_id\":\"")
+                                ? line.split("\"customer_id\":\"")[1].split("\"")[0]
+                                : line;
+                if (key.equals("sentinel") || line.contains("\"event_id\":\"s3\"")) {
+                    for (int p0 = 0; p0 < partitions; p0++) {
+                        producer.send(new ProducerRecord<>(settings.topic(topic), p0, null, value));
+                    }
+                } else {
+                    int partition = Math.floorMod(key.hashCode(), partitions);
+                    producer.send(
+                            new ProducerRecord<>(settings.topic(topic), partition, null, value));
+                }
             }
             producer.flush();
         }
