@@ -26,6 +26,23 @@ public final class LocalPostgres implements AutoCloseable {
                         .start());
     }
 
+    /**
+     * Starts a server on a fixed port whose data lives in {@code dataDir} and survives {@link
+     * #close}, so the same database can be stopped and started again (an outage).
+     */
+    public static LocalPostgres startKeepingData(Path workDir, Path dataDir, int port)
+            throws IOException {
+        Files.createDirectories(workDir);
+        Files.createDirectories(dataDir);
+        return new LocalPostgres(
+                EmbeddedPostgres.builder()
+                        .setOverrideWorkingDirectory(workDir.toFile())
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(false)
+                        .setPort(port)
+                        .start());
+    }
+
     /** JDBC URL of the {@code postgres} database (user {@code postgres}, no password). */
     public String jdbcUrl() {
         return pg.getJdbcUrl("postgres", "postgres");
