@@ -777,8 +777,13 @@ class EndToEndITCase {
                     readCommitted(
                             config.kafka().topic(KafkaSettings.DEAD_LETTER), RejectedEvent.class);
             System.out.printf(
-                    "bad input: %d records of %d kinds fed; dead-lettered %d, duplicates dropped 1, late 1; job %s%n",
-                    corpus.size() + 1, corpus.size() + 1, dead.size(), job.getJobStatus().get());
+                    "bad input: %d bad records (%d reasons) fed with %d good events; dead-lettered %d,"
+                            + " duplicates dropped 1, late 1; job %s%n",
+                    corpus.size() + 1,
+                    new TreeSet<>(reasons).size(),
+                    good.size(),
+                    dead.size(),
+                    job.getJobStatus().get());
             assertThat(dead)
                     .extracting(RejectedEvent::getReason)
                     .containsExactlyInAnyOrderElementsOf(reasons);
