@@ -1,0 +1,464 @@
+package io.customerpulse.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.config.JobArgs;
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.generator.TrafficGenerator;
+import io.customerpulse.ingest.JsonEventDecoder;
+import io.customerpulse.json.AvroJson;
+import io.customerpulse.kafka.AvroBytes;
+import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.replay.ReplayRunner;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * {@code scripts/soak}: a fixed generated input through the job on the standalone cluster of {@code
+ * scripts/cluster} while TaskManager processes are {@code kill -9}'d at random moments and
+ * replaced. The tables and topics are then compared with an undisturbed run of the same input (a
+ * replay as of the live job's final watermark, which the end-to-end test shows equal to a live
+ * run): duplicates and losses are counted and printed, with each kill's recovery time. Exit status
+ * 1 if anything differs.
+ */
+public final class Soak {
+    private static final long INTERVAL = 10_000;
+    private static final Duration BOUND = Duration.ofHours(1);
+
+    private Soak() {}
+
+    public static void main(String[] args) throws Exception {
+        int kills = 3;
+        long seed = 7;
+        int days = 60;
+        Path cluster = Path.of("target/cluster");
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--kills" -> kills = Integer.parseInt(args[i + 1]);
+                case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                case "--days" -> days = Integer.parseInt(args[i + 1]);
+                case "--cluster" -> cluster = Path.of(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Map<String, String> infra = JobArgs.load(cluster.resolve("infra.properties"));
+        JobConfig config = JobConfig.parse(infra);
+
+        // the fixed input: generated traffic, then one event per topic and partition past the end
+        Instant start = Instant.parse("2025-01-01T00:00:00Z");
+        TrafficGenerator generator = new TrafficGenerator(seed, start, 8);
+        List<String> lines = new ArrayList<>();
+        long end = start.plus(Duration.ofDays(days)).toEpochMilli();
+        while (generator.peekTime() < end) {
+            lines.add(AvroJson.MAPPER.writeValueAsString(generator.next()));
+        }
+        long finalWatermark = (Math.floorDiv(end, INTERVAL) + 2) * INTERVAL;
+        Path work = cluster.resolve("soak");
+        Files.createDirectories(work);
+        Path input = work.resolve("input.jsonl");
+        Files.write(input, lines, StandardCharsets.UTF_8);
+        Path reference = replay(input, finalWatermark, work.resolve("undisturbed"));
+
+        String jobId = submit(cluster);
+        List<Long> recoveries = new ArrayList<>();
+        Random random = new Random(seed);
+        int chunk = lines.size() / (kills + 1) + 1;
+        try (KafkaProducer<String, byte[]> producer = producer(config.kafka())) {
+            for (int k = 0, from = 0; from < lines.size(); k++, from += chunk) {
+                for (String line : lines.subList(from, Math.min(lines.size(), from + chunk))) {
+                    send(producer, config.kafka(), AvroJson.MAPPER.readTree(line));
+                }
+                producer.flush();
+                if (k < kills) {
+                    Thread.sleep(200 + random.nextInt(1_300)); // records in flight
+                    recoveries.add(killTaskManager(cluster, jobId, random));
+                }
+            }
+            for (JsonNode s : sentinels(finalWatermark + BOUND.toMillis() + 1)) {
+                for (int p = 0; p < 2; p++) {
+                    producer.send(
+                            new ProducerRecord<>(
+                                    config.kafka().topic(AvroBytes.topicOf(s.get("type").asText())),
+                                    p,
+                                    "s",
+                                    AvroBytes.encode(JsonEventDecoder.toRecord(s))));
+                }
+            }
+        }
+
+        Map<String, Map<String, String>> expected = expected(reference);
+        Map<String, Map<String, String>> actual = Map.of();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            actual = actual(config.postgres().url());
+            if (actual.equals(expected)) {
+                break;
+            }
+            Thread.sleep(2_000);
+        }
+        int exit = 0;
+        System.out.printf(
+                "%nsoak: %d events, %d kill -9 of a TaskManager; recovery ms %s (median %d, max %d)%n",
+                lines.size(),
+                recoveries.size(),
+                recoveries,
+                median(recoveries),
+                Collections.max(recoveries));
+        for (String table : expected.keySet()) {
+            Map<String, String> e = expected.get(table);
+            Map<String, String> a = actual.getOrDefault(table, Map.of());
+            long lost = e.keySet().stream().filter(key -> !e.get(key).equals(a.get(key))).count();
+            long extra = a.keySet().stream().filter(key -> !e.containsKey(key)).count();
+            System.out.printf(
+                    "  table %-17s rows compared %6d, lost or different %d, extra %d%n",
+                    table, e.size(), lost, extra);
+            exit |= lost + extra > 0 ? 1 : 0;
+            e.keySet().stream()
+                    .filter(key -> !e.get(key).equals(a.get(key)))
+                    .limit(3)
+                    .forEach(
+                            key ->
+                                    System.out.printf(
+                                            "    %s: expected %s, found %s%n",
+                                            key, e.get(key), a.get(key)));
+        }
+        // read_committed: records become visible when the checkpoint after them completes
+        List<String> changes = new ArrayList<>();
+        long topicDeadline = System.currentTimeMillis() + 90_000;
+        while (System.currentTimeMillis() < topicDeadline) {
+            changes.clear();
+            for (byte[] v : readCommitted(config.kafka(), KafkaSettings.SEGMENT_CHANGES)) {
+                SegmentChange c =
+                        new SpecificDatumReader<>(SegmentChange.class)
+                                .read(null, DecoderFactory.get().binaryDecoder(v, null));
+                changes.add(
+                        c.getCustomerId()
+                                + "|"
+                                + c.getAt()
+                                + "|"
+                                + c.getToSegment()
+                                + "|"
+                                + c.getVersion());
+            }
+            if (changes.size() >= expected.get("segment_change").size()) {
+                break;
+            }
+            Thread.sleep(2_000);
+        }
+        long duplicates = changes.size() - new TreeSet<>(changes).size();
+        long losses = expected.get("segment_change").size() - new TreeSet<>(changes).size();
+        System.out.printf(
+                "  topic segment-changes  records %6d (expected %d), duplicates %d, losses %d%n",
+                changes.size(),
+                expected.get("segment_change").size(),
+                duplicates,
+                Math.max(0, losses));
+        exit |= duplicates != 0 || losses != 0 ? 1 : 0;
+        cancel(jobId);
+        System.out.println(
+                exit == 0 ? "soak: nothing lost, nothing doubled" : "soak: DIFFERENCES FOUND");
+        System.exit(exit);
+    }
+
+    private static Path replay(Path input, long asOf, Path out) throws Exception {
+        Map<String, String> s = new HashMap<>();
+        s.put("mode", "replay");
+        s.put("watermark.max-out-of-orderness", "1 h");
+        s.put("watermark.idleness", "0 ms");
+        s.put("replay.as-of", Instant.ofEpochMilli(asOf).toString());
+        s.put("job.parallelism", "1");
+        ReplayRunner.run(
+                StreamExecutionEnvironment.createLocalEnvironment(1, new Configuration()),
+                JobConfig.parse(s),
+                input,
+                out);
+        return out;
+    }
+
+    private static String submit(Path cluster) throws Exception {
+        Process p =
+                new ProcessBuilder(
+                                "scripts/cluster",
+                                "submit",
+                                "--set",
+                                "watermark.wall-clock-max-delay=0 ms",
+                                "--set",
+                                "watermark.idleness=0 ms",
+                                "--set",
+                                "watermark.max-out-of-orderness=1 h",
+                                "--set",
+                                "kafka.group-id=soak",
+                                "--set",
+                                "kafka.transactional-id-prefix=soak")
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        int i = out.indexOf("JobID ");
+        if (i < 0) {
+            throw new IllegalStateException("submission failed:\n" + out);
+        }
+        String job = out.substring(i + 6).trim().split("\\s+")[0];
+        awaitRunning(job);
+        return job;
+    }
+
+    private static long killTaskManager(Path cluster, String job, Random random) throws Exception {
+        List<Path> pids = new ArrayList<>();
+        try (var s = Files.list(cluster)) {
+            s.filter(f -> f.getFileName().toString().matches("taskmanager-\\d+\\.pid"))
+                    .forEach(pids::add);
+        }
+        Collections.sort(pids);
+        Path victim = pids.get(random.nextInt(pids.size()));
+        long pid = Long.parseLong(Files.readString(victim).trim());
+        long killed = System.nanoTime();
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // kill -9
+        Files.delete(victim);
+        new ProcessBuilder("scripts/cluster", "taskmanager").inheritIO().start().waitFor();
+        Thread.sleep(500);
+        awaitRunning(job);
+        return (System.nanoTime() - killed) / 1_000_000;
+    }
+
+    /** Until the job is RUNNING with every task running (the REST API of the cluster). */
+    private static void awaitRunning(String job) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                String body =
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                "http://localhost:8081/jobs/"
+                                                                        + job))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body();
+                JsonNode n = AvroJson.MAPPER.readTree(body);
+                boolean running =
+                        "RUNNING".equals(n.path("state").asText()) && n.path("vertices").size() > 0;
+                for (JsonNode v : n.path("vertices")) {
+                    running &= "RUNNING".equals(v.path("status").asText());
+                }
+                if (running) {
+                    return;
+                }
+            } catch (java.io.IOException notYet) {
+                // the REST endpoint may be busy while the job restarts
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("job " + job + " did not recover within 120 s");
+    }
+
+    private static void cancel(String job) throws Exception {
+        HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://localhost:8081/jobs/"
+                                                        + job
+                                                        + "?mode=cancel"))
+                                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static KafkaProducer<String, byte[]> producer(KafkaSettings kafka) {
+        Properties p = kafka.clientProperties();
+        p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+        p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        return new KafkaProducer<>(p);
+    }
+
+    private static void send(
+            KafkaProducer<String, byte[]> producer, KafkaSettings kafka, JsonNode n)
+            throws Exception {
+        String key =
+                n.path("customer_id").isTextual()
+                        ? n.get("customer_id").asText()
+                        : n.get("event_id").asText();
+        producer.send(
+                new ProducerRecord<>(
+                        kafka.topic(AvroBytes.topicOf(n.get("type").asText())),
+                        Math.floorMod(key.hashCode(), 2),
+                        key,
+                        AvroBytes.encode(JsonEventDecoder.toRecord(n))));
+    }
+
+    private static List<JsonNode> sentinels(long at) throws Exception {
+        String t = Instant.ofEpochMilli(at).toString();
+        List<JsonNode> s = new ArrayList<>();
+        for (String json :
+                List.of(
+                        "{\"type\":\"order\",\"event_id\":\"s1\",\"customer_id\":\"sentinel\",\"event_time\":\""
+                                + t
+                                + "\",\"marketplace\":\"US\",\"order_id\":\"S1\",\"total_minor\":1,\"currency\":\"USD\"}",
+                        "{\"type\":\"return\",\"event_id\":\"s2\",\"customer_id\":\"sentinel\",\"event_time\":\""
+                                + t
+                                + "\",\"marketplace\":\"US\",\"order_id\":\"S1\",\"refund_minor\":1,\"currency\":\"USD\"}",
+                        "{\"type\":\"ad\",\"event_id\":\"s3\",\"customer_id\":null,\"event_time\":\""
+                                + t
+                                + "\",\"marketplace\":\"US\",\"ad_type\":\"IMPRESSION\",\"campaign_id\":\"SP-auto\",\"cost_minor\":0,\"currency\":\"USD\"}",
+                        "{\"type\":\"interaction\",\"event_id\":\"s4\",\"customer_id\":\"sentinel\",\"event_time\":\""
+                                + t
+                                + "\",\"marketplace\":\"US\",\"interaction_type\":\"PAGE_VIEW\"}")) {
+            s.add(AvroJson.MAPPER.readTree(json));
+        }
+        return s;
+    }
+
+    private static List<byte[]> readCommitted(KafkaSettings kafka, String name) {
+        Properties p = kafka.clientProperties();
+        p.put("isolation.level", "read_committed");
+        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            String topic = kafka.topic(name);
+            List<TopicPartition> parts =
+                    consumer.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < endOffsets.get(tp))
+                    && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The undisturbed run's tables, as comparable rows. */
+    private static Map<String, Map<String, String>> expected(Path out) throws Exception {
+        Map<String, Map<String, String>> t = new TreeMap<>();
+        t.put(
+                "customer_profile",
+                rows(
+                        out.resolve("profiles.jsonl"),
+                        n -> n.get("customer_id").asText(),
+                        n ->
+                                n.get("version").asText()
+                                        + "|"
+                                        + n.get("gmv_minor").asText()
+                                        + "|"
+                                        + n.get("segment").asText("null")));
+        t.put(
+                "segment_change",
+                rows(
+                        out.resolve("segment_changes.jsonl"),
+                        n ->
+                                n.get("customer_id").asText()
+                                        + "|"
+                                        + Instant.parse(n.get("at").asText())
+                                        + "|"
+                                        + n.get("to_segment").asText(),
+                        n -> n.get("version").asText()));
+        t.put(
+                "campaign_daily",
+                rows(
+                        out.resolve("campaign_daily.jsonl"),
+                        n -> n.get("campaign_id").asText() + "|" + n.get("day").asText(),
+                        n ->
+                                n.get("spend_minor").asText()
+                                        + "|"
+                                        + n.get("attributed_sales_minor").asText()
+                                        + "|"
+                                        + n.get("version").asText()));
+        return t;
+    }
+
+    private interface Field {
+        String of(JsonNode n);
+    }
+
+    private static Map<String, String> rows(Path file, Field key, Field value) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        for (String line : Files.readAllLines(file)) {
+            JsonNode n = AvroJson.MAPPER.readTree(line);
+            m.put(key.of(n), value.of(n));
+        }
+        return m;
+    }
+
+    private static Map<String, Map<String, String>> actual(String jdbc) {
+        Map<String, Map<String, String>> t = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(jdbc);
+                Statement s = c.createStatement()) {
+            t.put(
+                    "customer_profile",
+                    query(
+                            s,
+                            "SELECT customer_id, version || '|' || gmv_minor || '|' || coalesce(segment, 'null') FROM customer_profile"));
+            t.put(
+                    "segment_change",
+                    query(
+                            s,
+                            "SELECT customer_id || '|' || to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') || '|' || to_segment, version::text FROM segment_change"));
+            t.put(
+                    "campaign_daily",
+                    query(
+                            s,
+                            "SELECT campaign_id || '|' || day, spend_minor || '|' || attributed_sales_minor || '|' || version FROM campaign_daily"));
+        } catch (java.sql.SQLException e) {
+            return Map.of();
+        }
+        // Instant.toString drops a zero millisecond part; align the database's rendering
+        Map<String, String> changes = new TreeMap<>();
+        t.get("segment_change").forEach((k, v) -> changes.put(k.replace(".000Z", "Z"), v));
+        t.put("segment_change", changes);
+        return t;
+    }
+
+    private static Map<String, String> query(Statement s, String sql) throws java.sql.SQLException {
+        Map<String, String> m = new TreeMap<>();
+        try (ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                m.put(r.getString(1), r.getString(2));
+            }
+        }
+        return m;
+    }
+
+    private static long median(List<Long> values) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+    }
+}
