@@ -85,7 +85,7 @@ public class CampaignMetricsFunction
     public void processElement(CampaignDelta delta, Context ctx, Collector<CampaignDaily> out)
             throws Exception {
         long fin = finalAt(delta.getDay().toEpochDay());
-        if (fin <= ctx.timerService().currentWatermark()) {
+        if (fin <= ctx.timerService().currentWatermark() || isFinal(days.value(), delta)) {
             afterFinal.inc(); // that row is final; the late event that caused this was reported
             return;
         }
@@ -100,6 +100,13 @@ public class CampaignMetricsFunction
         pending.put(flushAt, bucket);
     }
 
+    /** Whether the delta's day was already emitted final (kept in state: survives a restore). */
+    private static boolean isFinal(CampaignState s, CampaignDelta delta) {
+        return s != null
+                && s.getFinalizedThrough() != null
+                && delta.getDay().toEpochDay() <= s.getFinalizedThrough();
+    }
+
     @Override
     public void onTimer(long t, OnTimerContext ctx, Collector<CampaignDaily> out) throws Exception {
         CampaignState s = days.value();
@@ -112,7 +119,7 @@ public class CampaignMetricsFunction
             pending.remove(t);
             for (CampaignDelta sum : bucket.getSums()) {
                 long fin = finalAt(sum.getDay().toEpochDay());
-                if (fin < t) {
+                if (fin < t || isFinal(s, sum)) {
                     afterFinal.inc();
                     continue;
                 }
@@ -128,17 +135,15 @@ public class CampaignMetricsFunction
                 d.setVersion(d.getVersion() + 1);
                 out.collect(math.row(ctx.getCurrentKey(), d, true, fin));
                 open.remove(i);
+                Integer through = s.getFinalizedThrough();
+                s.setFinalizedThrough(through == null ? d.getDay() : Math.max(through, d.getDay()));
             } else if (d.getDirty()) {
                 d.setVersion(d.getVersion() + 1);
                 d.setDirty(false);
                 out.collect(math.row(ctx.getCurrentKey(), d, false, t));
             }
         }
-        if (open.isEmpty()) {
-            days.clear();
-        } else {
-            days.update(s);
-        }
+        days.update(s); // also when no day is open: it remembers which days are final
     }
 
     /** Adds a delta to the bucket's sum of its day. */

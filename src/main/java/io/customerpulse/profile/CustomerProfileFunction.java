@@ -76,7 +76,12 @@ public class CustomerProfileFunction
             duplicates.inc();
             return;
         }
+        // the customer's own last step counts as well: watermarks are not checkpointed, so right
+        // after a restore the watermark is MIN while the state has already moved past this time
         long watermark = ctx.timerService().currentWatermark();
+        if (s.getNow() != null) {
+            watermark = Math.max(watermark, s.getNow());
+        }
         long at = event.getEventTime().toEpochMilli();
         if (at > watermark) {
             s.getPending().add(event);

@@ -25,8 +25,7 @@ class CampaignMetricsFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, CampaignDelta, CampaignDaily> h;
 
-    @BeforeEach
-    void open() throws Exception {
+    private void newHarness() throws Exception {
         JobConfig config = JobConfig.defaults();
         h =
                 new KeyedOneInputStreamOperatorTestHarness<>(
@@ -34,6 +33,11 @@ class CampaignMetricsFunctionTest {
                         CampaignDelta::getCampaignId,
                         Types.STRING);
         h.setStateBackend(new EmbeddedRocksDBStateBackend());
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        newHarness();
         h.open();
     }
 
@@ -44,6 +48,32 @@ class CampaignMetricsFunctionTest {
 
     private void send(Instant at, CampaignDelta.Builder delta) throws Exception {
         h.processElement(delta.setCampaignId("SP-1").setDay(DAY).build(), at.toEpochMilli());
+    }
+
+    private static long keys(
+            KeyedOneInputStreamOperatorTestHarness<String, CampaignDelta, CampaignDaily> h,
+            String state) {
+        return ((AbstractStreamOperator<?>) h.getOperator())
+                .getKeyedStateBackend()
+                .getKeys(state, VoidNamespace.INSTANCE)
+                .count();
+    }
+
+    @Test
+    void shouldNotReopenAFinalDayAfterARestore() throws Exception {
+        send(Instant.parse("2025-03-01T10:00:00Z"), delta().setClicks(1).setSpendMinor(89));
+        h.processWatermark(FINAL_AT.toEpochMilli());
+        assertThat(rows()).last().satisfies(r -> assertThat(r.getFinal$()).isTrue());
+        var snapshot = h.snapshot(1, FINAL_AT.toEpochMilli());
+        h.close();
+
+        // a restored job starts without a watermark: the day's finality must come from state
+        newHarness();
+        h.initializeState(snapshot);
+        h.open();
+        send(FINAL_AT.minusSeconds(5), delta().setAttributedOrders(1).setAttributedSalesMinor(100));
+        h.processWatermark(FINAL_AT.plusSeconds(60).toEpochMilli());
+        assertThat(rows()).isEmpty();
     }
 
     private static CampaignDelta.Builder delta() {
@@ -100,14 +130,8 @@ class CampaignMetricsFunctionTest {
                             assertThat(r.getAttributedSalesMinor()).isEqualTo(356);
                         });
         assertThat(h.numEventTimeTimers()).isZero();
-        assertThat(
-                        ((AbstractStreamOperator<?>) h.getOperator())
-                                .getKeyedStateBackend()
-                                .getKeys(
-                                        CampaignMetricsFunction.DAYS.getName(),
-                                        VoidNamespace.INSTANCE)
-                                .count())
-                .isZero();
+        assertThat(keys(h, CampaignMetricsFunction.PENDING.getName())).isZero();
+        assertThat(keys(h, CampaignMetricsFunction.DAYS.getName())).isEqualTo(1); // "final through"
 
         send(FINAL_AT.minusSeconds(1), delta().setClicks(1)); // too late: the row is final
         h.processWatermark(FINAL_AT.plusSeconds(60).toEpochMilli());

@@ -343,4 +343,22 @@ class CustomerProfileFunctionTest {
                     .containsExactly(Segment.POTENTIAL, Segment.REPEAT, Segment.CHURN_RISK);
         }
     }
+
+    @Test
+    void shouldStillTreatAnEventAsLateAfterARestore() throws Exception {
+        org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot;
+        try (ProfileHarness h = new ProfileHarness()) {
+            h.send(order("c1", 5_000, T0.plus(DAY.multipliedBy(10))));
+            h.watermark(T0.plus(DAY.multipliedBy(10)));
+            snapshot = h.harness.snapshot(1, 1);
+        }
+        // watermarks are not checkpointed: the restored operator has none, but the customer has
+        // already moved on to day 10, so an order of day 0 is late for them
+        try (ProfileHarness h = ProfileHarness.restored(snapshot)) {
+            h.send(order("c1", 7_000, T0));
+            assertThat(h.late()).hasSize(1);
+            assertThat(h.latest().getGmvMinor()).isEqualTo(12_000);
+            assertThat(h.latest().getUpdatedAt()).isEqualTo(T0.plus(DAY.multipliedBy(10)));
+        }
+    }
 }

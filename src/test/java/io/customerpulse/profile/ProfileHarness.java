@@ -33,7 +33,19 @@ final class ProfileHarness implements AutoCloseable {
         this(JobConfig.defaults());
     }
 
+    /** A harness restored from {@code snapshot} (as after a failure: no watermark yet). */
+    static ProfileHarness restored(
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot) throws Exception {
+        return new ProfileHarness(JobConfig.defaults(), snapshot);
+    }
+
     ProfileHarness(JobConfig config) throws Exception {
+        this(config, null);
+    }
+
+    private ProfileHarness(
+            JobConfig config, org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot)
+            throws Exception {
         CustomerProfileFunction function = CustomerProfileFunction.of(config);
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
@@ -41,6 +53,9 @@ final class ProfileHarness implements AutoCloseable {
                         CustomerEvent::getCustomerId,
                         Types.STRING);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (snapshot != null) {
+            harness.initializeState(snapshot);
+        }
         harness.open();
     }
 
