@@ -9,6 +9,7 @@ import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.TopicReader;
 import io.customerpulse.replay.ReplayRunner;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,15 +33,10 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * {@code scripts/soak}: a fixed generated input through the job on the standalone cluster of {@code
@@ -156,10 +152,11 @@ public final class Soak {
         long topicDeadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < topicDeadline) {
             changes.clear();
-            for (byte[] v : readCommitted(config.kafka(), KafkaSettings.SEGMENT_CHANGES)) {
-                SegmentChange c =
-                        new SpecificDatumReader<>(SegmentChange.class)
-                                .read(null, DecoderFactory.get().binaryDecoder(v, null));
+            for (SegmentChange c :
+                    TopicReader.readCommitted(
+                            config.kafka().clientProperties(),
+                            config.kafka().topic(KafkaSettings.SEGMENT_CHANGES),
+                            SegmentChange.class)) {
                 changes.add(
                         c.getCustomerId()
                                 + "|"
@@ -337,32 +334,6 @@ public final class Soak {
             s.add(AvroJson.MAPPER.readTree(json));
         }
         return s;
-    }
-
-    private static List<byte[]> readCommitted(KafkaSettings kafka, String name) {
-        Properties p = kafka.clientProperties();
-        p.put("isolation.level", "read_committed");
-        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        List<byte[]> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            String topic = kafka.topic(name);
-            List<TopicPartition> parts =
-                    consumer.partitionsFor(topic).stream()
-                            .map(i -> new TopicPartition(topic, i.partition()))
-                            .toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> endOffsets = consumer.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(tp -> consumer.position(tp) < endOffsets.get(tp))
-                    && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
     }
 
     /** The undisturbed run's tables, as comparable rows. */

@@ -14,6 +14,7 @@ import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.TopicReader;
 import io.customerpulse.kafka.Topics;
 import io.customerpulse.local.EmbeddedKafka;
 import io.customerpulse.local.LocalPostgres;
@@ -39,8 +40,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -48,11 +47,8 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,6 +133,15 @@ class EndToEndITCase {
         Files.write(file, lines, StandardCharsets.UTF_8);
         return new Scenario(
                 lines, finalWatermark, file, replayAsOf(file, finalWatermark, name + "-replay"));
+    }
+
+    /** Many quick restarts: the fault tests restart the job again and again. */
+    static Configuration fixedDelayRestarts(String delay) {
+        Configuration flink = new Configuration();
+        flink.setString("restart-strategy.type", "fixed-delay");
+        flink.setString("restart-strategy.fixed-delay.attempts", "1000");
+        flink.setString("restart-strategy.fixed-delay.delay", delay);
+        return flink;
     }
 
     static JobClient startLive(JobConfig config) throws Exception {
@@ -244,10 +249,7 @@ class EndToEndITCase {
         List<String> lines = scenario.lines();
         Path replay = scenario.replay();
 
-        Configuration flink = new Configuration();
-        flink.setString("restart-strategy.type", "fixed-delay");
-        flink.setString("restart-strategy.fixed-delay.attempts", "1000");
-        flink.setString("restart-strategy.fixed-delay.delay", "500 ms");
+        Configuration flink = fixedDelayRestarts("500 ms");
         JobClient job = startLive(config, flink);
         List<Long> recoveries = new ArrayList<>();
         try {
@@ -396,10 +398,7 @@ class EndToEndITCase {
         List<String> lines = scenario.lines();
         Path replay = scenario.replay();
 
-        Configuration flink = new Configuration();
-        flink.setString("restart-strategy.type", "fixed-delay");
-        flink.setString("restart-strategy.fixed-delay.attempts", "1000");
-        flink.setString("restart-strategy.fixed-delay.delay", "1 s");
+        Configuration flink = fixedDelayRestarts("1 s");
         JobClient job = startLive(config, flink);
         try {
             produce(config.kafka(), lines.subList(0, lines.size() / 2));
@@ -933,30 +932,9 @@ class EndToEndITCase {
 
     static <T extends SpecificRecord> List<T> readCommitted(String topic, Class<T> type)
             throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.bootstrapServers());
-        p.put("isolation.level", "read_committed");
-        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        List<T> out = new ArrayList<>();
-        SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(i -> new TopicPartition(topic, i.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
-                    && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(reader.read(null, DecoderFactory.get().binaryDecoder(r.value(), null)));
-                }
-            }
-        }
-        return out;
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        return TopicReader.readCommitted(client, topic, type);
     }
 
     static Map<String, String> keyed(
