@@ -132,18 +132,30 @@ public class CampaignMetricsFunction
             CampaignDay d = open.get(i);
             long fin = finalAt(d.getDay());
             if (fin <= t) {
-                d.setVersion(d.getVersion() + 1);
+                d.setVersion(nextVersion(d, fin));
                 out.collect(math.row(ctx.getCurrentKey(), d, true, fin));
                 open.remove(i);
                 Integer through = s.getFinalizedThrough();
                 s.setFinalizedThrough(through == null ? d.getDay() : Math.max(through, d.getDay()));
             } else if (d.getDirty()) {
-                d.setVersion(d.getVersion() + 1);
+                d.setVersion(nextVersion(d, t));
                 d.setDirty(false);
                 out.collect(math.row(ctx.getCurrentKey(), d, false, t));
             }
         }
         days.update(s); // also when no day is open: it remembers which days are final
+    }
+
+    /**
+     * A row's version is the event time it is as of (its flush time; the final row's is its final
+     * time), or one more than the last when a late bucket flushes at an earlier time. So the
+     * version does not depend on how many provisional rows were emitted before: a run restored from
+     * a checkpoint, whose watermarks start again from nothing, emits its rows with the same
+     * versions as an undisturbed run, and the sinks' "keep the highest version" never keeps a stale
+     * row.
+     */
+    private static long nextVersion(CampaignDay d, long asOf) {
+        return Math.max(d.getVersion() + 1, asOf);
     }
 
     /** Adds a delta to the bucket's sum of its day. */

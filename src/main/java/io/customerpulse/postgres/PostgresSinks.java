@@ -91,7 +91,7 @@ public final class PostgresSinks implements PulseSinks {
                 .name("postgres campaign_daily");
     }
 
-    private <T> JdbcSink<T> sink(String sql, JdbcStatementBuilder<T> statement) {
+    private <T> CloseQuietlyJdbcSink<T> sink(String sql, JdbcStatementBuilder<T> statement) {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                         .withUrl(pg.url())
@@ -101,15 +101,16 @@ public final class PostgresSinks implements PulseSinks {
         if (password != null) {
             connection.withPassword(password);
         }
-        return JdbcSink.<T>builder()
-                .withQueryStatement(sql, statement)
-                .withExecutionOptions(
-                        JdbcExecutionOptions.builder()
-                                .withBatchSize(pg.batchSize())
-                                .withBatchIntervalMs(pg.batchInterval().toMillis())
-                                .withMaxRetries(pg.maxRetries())
-                                .build())
-                .buildAtLeastOnce(connection.build());
+        return new CloseQuietlyJdbcSink<>(
+                JdbcSink.<T>builder()
+                        .withQueryStatement(sql, statement)
+                        .withExecutionOptions(
+                                JdbcExecutionOptions.builder()
+                                        .withBatchSize(pg.batchSize())
+                                        .withBatchIntervalMs(pg.batchInterval().toMillis())
+                                        .withMaxRetries(pg.maxRetries())
+                                        .build())
+                        .buildAtLeastOnce(connection.build()));
     }
 
     static void profile(PreparedStatement ps, CustomerProfile p) throws SQLException {

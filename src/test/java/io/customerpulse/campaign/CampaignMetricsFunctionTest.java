@@ -76,6 +76,33 @@ class CampaignMetricsFunctionTest {
         assertThat(rows()).isEmpty();
     }
 
+    @Test
+    void shouldGiveARowTheSameVersionHoweverManyRowsCameBeforeIt() throws Exception {
+        Instant first = Instant.parse("2025-03-01T10:00:01Z");
+        Instant second = Instant.parse("2025-03-01T18:00:01Z");
+        // the watermark passes each delta on its own: two provisional rows
+        send(first, delta().setClicks(1).setSpendMinor(89));
+        h.processWatermark(first.plusSeconds(20).toEpochMilli());
+        send(second, delta().setClicks(1).setSpendMinor(70));
+        h.processWatermark(second.plusSeconds(20).toEpochMilli());
+        CampaignDaily provisional = rows().get(rows().size() - 1);
+        h.processWatermark(FINAL_AT.toEpochMilli());
+        CampaignDaily fin = rows().get(rows().size() - 1);
+        h.close();
+
+        // the same deltas, the first one carrying a later time (as when its event was late in
+        // one run and not in the other): one provisional row fewer, the same rows after it
+        newHarness();
+        h.open();
+        send(second, delta().setClicks(1).setSpendMinor(89));
+        send(second, delta().setClicks(1).setSpendMinor(70));
+        h.processWatermark(second.plusSeconds(20).toEpochMilli());
+        assertThat(rows()).hasSize(1).last().isEqualTo(provisional);
+        h.processWatermark(FINAL_AT.toEpochMilli());
+        assertThat(rows()).last().isEqualTo(fin);
+        assertThat(fin.getVersion()).isEqualTo(FINAL_AT.toEpochMilli());
+    }
+
     private static CampaignDelta.Builder delta() {
         return CampaignDelta.newBuilder();
     }
@@ -125,7 +152,7 @@ class CampaignMetricsFunctionTest {
                 .satisfies(
                         r -> {
                             assertThat(r.getFinal$()).isTrue();
-                            assertThat(r.getVersion()).isEqualTo(3);
+                            assertThat(r.getVersion()).isEqualTo(FINAL_AT.toEpochMilli());
                             assertThat(r.getUpdatedAt()).isEqualTo(FINAL_AT);
                             assertThat(r.getAttributedSalesMinor()).isEqualTo(356);
                         });

@@ -375,11 +375,6 @@ class EndToEndITCase {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled(
-            "Fails today and is kept as the reproduction: after PostgreSQL is stopped and started"
-                    + " again the job restarts once (JDBC 'Connection refused', then an NPE 'ps is null'"
-                    + " in the connector's statement executor), returns to RUNNING, and then writes"
-                    + " nothing more to PostgreSQL. See docs/operations.md, known problems.")
     void shouldHoldRetryAndCatchUpWhenPostgresIsDown() throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
