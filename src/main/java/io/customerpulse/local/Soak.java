@@ -54,12 +54,14 @@ public final class Soak {
 
     public static void main(String[] args) throws Exception {
         int kills = 3;
+        String upgradeJar = null;
         long seed = 7;
         int days = 60;
         Path cluster = Path.of("target/cluster");
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--kills" -> kills = Integer.parseInt(args[i + 1]);
+                case "--upgrade-jar" -> upgradeJar = args[i + 1];
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--days" -> days = Integer.parseInt(args[i + 1]);
                 case "--cluster" -> cluster = Path.of(args[i + 1]);
@@ -84,10 +86,11 @@ public final class Soak {
         Files.write(input, lines, StandardCharsets.UTF_8);
         Path reference = replay(input, finalWatermark, work.resolve("undisturbed"));
 
-        String jobId = submit(cluster);
+        String jobId = submit(List.of());
         List<Long> recoveries = new ArrayList<>();
         Random random = new Random(seed);
-        int chunk = lines.size() / (kills + 1) + 1;
+        int pauses = kills + (upgradeJar == null ? 0 : 1);
+        int chunk = lines.size() / (pauses + 1) + 1;
         try (KafkaProducer<String, byte[]> producer = producer(config.kafka())) {
             for (int k = 0, from = 0; from < lines.size(); k++, from += chunk) {
                 for (String line : lines.subList(from, Math.min(lines.size(), from + chunk))) {
@@ -97,6 +100,8 @@ public final class Soak {
                 if (k < kills) {
                     Thread.sleep(200 + random.nextInt(1_300)); // records in flight
                     recoveries.add(killTaskManager(cluster, jobId, random));
+                } else if (k < pauses) {
+                    jobId = upgrade(jobId, upgradeJar);
                 }
             }
             for (JsonNode s : sentinels(finalWatermark + BOUND.toMillis() + 1)) {
@@ -127,8 +132,11 @@ public final class Soak {
                 lines.size(),
                 recoveries.size(),
                 recoveries,
-                median(recoveries),
-                Collections.max(recoveries));
+                recoveries.isEmpty() ? 0 : median(recoveries),
+                recoveries.isEmpty() ? 0 : Collections.max(recoveries));
+        if (upgradeJar != null) {
+            System.out.printf("  upgraded from a savepoint to %s%n", upgradeJar);
+        }
         for (String table : expected.keySet()) {
             Map<String, String> e = expected.get(table);
             Map<String, String> a = actual.getOrDefault(table, Map.of());
@@ -201,23 +209,22 @@ public final class Soak {
         return out;
     }
 
-    private static String submit(Path cluster) throws Exception {
-        Process p =
-                new ProcessBuilder(
-                                "scripts/cluster",
-                                "submit",
-                                "--set",
-                                "watermark.wall-clock-max-delay=0 ms",
-                                "--set",
-                                "watermark.idleness=0 ms",
-                                "--set",
-                                "watermark.max-out-of-orderness=1 h",
-                                "--set",
-                                "kafka.group-id=soak",
-                                "--set",
-                                "kafka.transactional-id-prefix=soak")
-                        .redirectErrorStream(true)
-                        .start();
+    private static String submit(List<String> options) throws Exception {
+        List<String> command = new ArrayList<>(List.of("scripts/cluster", "submit"));
+        command.addAll(options);
+        command.addAll(
+                List.of(
+                        "--set",
+                        "watermark.wall-clock-max-delay=0 ms",
+                        "--set",
+                        "watermark.idleness=0 ms",
+                        "--set",
+                        "watermark.max-out-of-orderness=1 h",
+                        "--set",
+                        "kafka.group-id=soak",
+                        "--set",
+                        "kafka.transactional-id-prefix=soak"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor();
         int i = out.indexOf("JobID ");
@@ -227,6 +234,58 @@ public final class Soak {
         String job = out.substring(i + 6).trim().split("\\s+")[0];
         awaitRunning(job);
         return job;
+    }
+
+    /**
+     * Stops the job with a savepoint (the REST API, as {@code flink stop} does) and starts {@code
+     * jar} from it: the upgrade procedure of docs/operations.md.
+     */
+    private static String upgrade(String job, String jar) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String trigger =
+                AvroJson.MAPPER
+                        .readTree(
+                                http.send(
+                                                HttpRequest.newBuilder(
+                                                                URI.create(
+                                                                        "http://localhost:8081/jobs/"
+                                                                                + job
+                                                                                + "/stop"))
+                                                        .header("Content-Type", "application/json")
+                                                        .POST(
+                                                                HttpRequest.BodyPublishers.ofString(
+                                                                        "{\"drain\":false}"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .body())
+                        .path("request-id")
+                        .asText();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode status =
+                    AvroJson.MAPPER.readTree(
+                            http.send(
+                                            HttpRequest.newBuilder(
+                                                            URI.create(
+                                                                    "http://localhost:8081/jobs/"
+                                                                            + job
+                                                                            + "/savepoints/"
+                                                                            + trigger))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .body());
+            if ("COMPLETED".equals(status.path("status").path("id").asText())) {
+                JsonNode op = status.path("operation");
+                if (!op.has("location")) {
+                    throw new IllegalStateException("stop with savepoint failed: " + op);
+                }
+                String savepoint = op.get("location").asText();
+                System.out.printf("  savepoint %s; starting %s from it%n", savepoint, jar);
+                return submit(List.of("--savepoint", savepoint, "--jar", jar));
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("no savepoint within 120 s");
     }
 
     private static long killTaskManager(Path cluster, String job, Random random) throws Exception {
