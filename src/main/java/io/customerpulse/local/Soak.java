@@ -288,54 +288,84 @@ public final class Soak {
         throw new IllegalStateException("no savepoint within 120 s");
     }
 
+    /** kill -9 of a TaskManager that runs tasks of the job (an idle one proves nothing). */
     private static long killTaskManager(Path cluster, String job, Random random) throws Exception {
-        List<Path> pids = new ArrayList<>();
-        try (var s = Files.list(cluster)) {
-            s.filter(f -> f.getFileName().toString().matches("taskmanager-\\d+\\.pid"))
-                    .forEach(pids::add);
+        JsonNode tms =
+                AvroJson.MAPPER
+                        .readTree(
+                                HttpClient.newHttpClient()
+                                        .send(
+                                                HttpRequest.newBuilder(
+                                                                URI.create(
+                                                                        "http://localhost:8081/taskmanagers"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .body())
+                        .path("taskmanagers");
+        List<Path> busy = new ArrayList<>();
+        for (JsonNode tm : tms) {
+            Path pidFile = cluster.resolve(tm.path("id").asText() + ".pid");
+            if (tm.path("freeSlots").asInt() < tm.path("slotsNumber").asInt()
+                    && Files.exists(pidFile)) {
+                busy.add(pidFile);
+            }
         }
-        Collections.sort(pids);
-        Path victim = pids.get(random.nextInt(pids.size()));
+        if (busy.isEmpty()) {
+            throw new IllegalStateException("no TaskManager runs the job: " + tms);
+        }
+        Collections.sort(busy);
+        Path victim = busy.get(random.nextInt(busy.size()));
         long pid = Long.parseLong(Files.readString(victim).trim());
         long killed = System.nanoTime();
         ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // kill -9
         Files.delete(victim);
         new ProcessBuilder("scripts/cluster", "taskmanager").inheritIO().start().waitFor();
-        Thread.sleep(500);
+        // the JobManager notices the death after the heartbeat timeout: wait for the failover
+        // first, or the job still looks RUNNING and the recovery time would be a lie
+        long noticeBy = System.currentTimeMillis() + 30_000;
+        while (running(job)) {
+            if (System.currentTimeMillis() > noticeBy) {
+                throw new IllegalStateException("the job did not notice the kill within 30 s");
+            }
+            Thread.sleep(100);
+        }
         awaitRunning(job);
         return (System.nanoTime() - killed) / 1_000_000;
     }
 
     /** Until the job is RUNNING with every task running (the REST API of the cluster). */
     private static void awaitRunning(String job) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
-            try {
-                String body =
-                        http.send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(
-                                                                "http://localhost:8081/jobs/"
-                                                                        + job))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString())
-                                .body();
-                JsonNode n = AvroJson.MAPPER.readTree(body);
-                boolean running =
-                        "RUNNING".equals(n.path("state").asText()) && n.path("vertices").size() > 0;
-                for (JsonNode v : n.path("vertices")) {
-                    running &= "RUNNING".equals(v.path("status").asText());
-                }
-                if (running) {
-                    return;
-                }
-            } catch (java.io.IOException notYet) {
-                // the REST endpoint may be busy while the job restarts
+            if (running(job)) {
+                return;
             }
             Thread.sleep(100);
         }
         throw new IllegalStateException("job " + job + " did not recover within 120 s");
+    }
+
+    /** Whether the job and every one of its tasks are RUNNING. */
+    private static boolean running(String job) throws Exception {
+        try {
+            String body =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create("http://localhost:8081/jobs/" + job))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
+            JsonNode n = AvroJson.MAPPER.readTree(body);
+            boolean running =
+                    "RUNNING".equals(n.path("state").asText()) && n.path("vertices").size() > 0;
+            for (JsonNode v : n.path("vertices")) {
+                running &= "RUNNING".equals(v.path("status").asText());
+            }
+            return running;
+        } catch (java.io.IOException notYet) {
+            return false; // the REST endpoint may be busy while the job restarts
+        }
     }
 
     private static void cancel(String job) throws Exception {
