@@ -1,0 +1,396 @@
+package io.customerpulse.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.state.CustomerState;
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.json.AvroJson;
+import io.customerpulse.profile.CustomerProfileFunction;
+import io.customerpulse.profile.ProfileEngine;
+import io.customerpulse.profile.SeenIds;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.util.Collector;
+
+/**
+ * {@code scripts/bench}: the customer operator's throughput and state, measured (BENCHMARKS.md).
+ *
+ * <ul>
+ *   <li>{@code throughput}: generated events → keyed customer operator → discarding sink, on
+ *       RocksDB and on the heap backend, at parallelism 1 and 2, beside the limit: the same {@link
+ *       ProfileEngine} steps in a plain single-threaded loop over a HashMap. Each configuration
+ *       runs {@code --repeats} times, interleaved, and the medians are printed with their ratios.
+ *   <li>{@code state}: {@code --customers} customers on RocksDB with incremental checkpoints every
+ *       5 s: state bytes per customer, checkpoint durations (p50/p99) while loading, and the
+ *       recovery time of a task failure at that size.
+ * </ul>
+ */
+public final class ProfileBenchmark {
+    private ProfileBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "throughput";
+        Map<String, String> o = new HashMap<>();
+        for (int i = 1; i + 1 < args.length; i += 2) {
+            o.put(args[i], args[i + 1]);
+        }
+        Path dir = Path.of(o.getOrDefault("--dir", "target/bench"));
+        Files.createDirectories(dir);
+        System.out.printf(
+                "machine: %d cores, max heap %d MB, %s %s%n",
+                Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                System.getProperty("java.vm.name"),
+                System.getProperty("java.version"));
+        switch (mode) {
+            case "throughput" ->
+                    throughput(
+                            new BenchEvents(
+                                    Long.parseLong(o.getOrDefault("--events", "1000000")),
+                                    Integer.parseInt(o.getOrDefault("--customers", "100000"))),
+                            Integer.parseInt(o.getOrDefault("--repeats", "3")),
+                            dir);
+            case "state" ->
+                    state(
+                            new BenchEvents(
+                                    Long.parseLong(o.getOrDefault("--events", "5000000")),
+                                    Integer.parseInt(o.getOrDefault("--customers", "1000000"))),
+                            dir);
+            default -> throw new IllegalArgumentException("mode: throughput or state");
+        }
+    }
+
+    // ---------------------------------------------------------------- throughput
+
+    private record Run(double eventsPerSecond, double eventsPerCpuSecond) {}
+
+    private static void throughput(BenchEvents ev, int repeats, Path dir) throws Exception {
+        System.out.printf(
+                "throughput: %,d events, %,d customers, %d repeats%n",
+                ev.n(), ev.customers(), repeats);
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        for (int r = 0; r < repeats; r++) {
+            measure(runs, "limit: plain Java loop over a HashMap", () -> limit(ev));
+            measure(runs, "job, RocksDB, parallelism 1", () -> job(ev, "rocksdb", 1, dir));
+            measure(runs, "job, heap, parallelism 1", () -> job(ev, "hashmap", 1, dir));
+            measure(runs, "job, RocksDB, parallelism 2", () -> job(ev, "rocksdb", 2, dir));
+        }
+        double limit = median(runs.get("limit: plain Java loop over a HashMap"), true);
+        System.out.printf(
+                "%n| configuration | events/s (median) | events per CPU-second (median) | runs (events/s) | ÷ limit |%n");
+        System.out.println("|---|---|---|---|---|");
+        for (var e : runs.entrySet()) {
+            double rate = median(e.getValue(), true);
+            System.out.printf(
+                    "| %s | %,.0f | %,.0f | %s | %.3f |%n",
+                    e.getKey(),
+                    rate,
+                    median(e.getValue(), false),
+                    e.getValue().stream()
+                            .map(x -> String.format("%,.0f", x.eventsPerSecond()))
+                            .toList(),
+                    rate / limit);
+        }
+    }
+
+    private interface Measured {
+        Run run() throws Exception;
+    }
+
+    private static void measure(Map<String, List<Run>> runs, String name, Measured m)
+            throws Exception {
+        System.gc();
+        Run r = m.run();
+        System.out.printf(
+                "  %-40s %,12.0f events/s %,12.0f events/CPU-s%n",
+                name, r.eventsPerSecond(), r.eventsPerCpuSecond());
+        runs.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
+    }
+
+    private static double median(List<Run> runs, boolean wall) {
+        List<Double> v =
+                new ArrayList<>(
+                        runs.stream()
+                                .map(r -> wall ? r.eventsPerSecond() : r.eventsPerCpuSecond())
+                                .toList());
+        Collections.sort(v);
+        return v.get(v.size() / 2);
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /**
+     * The limit: what the profile logic costs with nothing around it. The same events in time
+     * order, the same de-duplication and {@link ProfileEngine} steps (limits due before an event
+     * first, as the operator's timer does), state in a HashMap: no Flink, no serialization, no
+     * watermarks.
+     */
+    static Run limit(BenchEvents ev) {
+        JobConfig config = JobConfig.defaults();
+        ProfileEngine engine =
+                new ProfileEngine(
+                        config.segments(),
+                        config.attribution(),
+                        config.maxReturnedOrderIds(),
+                        config.reportingCurrency());
+        SeenIds seen = new SeenIds(config.dedupRetention(), config.dedupMaxIds());
+        Map<String, CustomerState> states = new HashMap<>();
+        long cpu = cpuNanos();
+        long start = System.nanoTime();
+        long profiles = 0;
+        for (long i = 0; i < ev.n(); i++) {
+            CustomerEvent e = ev.event(i);
+            String key = e.getCustomerId();
+            CustomerState s = states.computeIfAbsent(key, k -> ProfileEngine.newState());
+            if (seen.checkAndRemember(s, e)) {
+                continue;
+            }
+            long t = e.getEventTime().toEpochMilli();
+            for (Long due = engine.nextLimitAt(s); due != null && due < t; ) {
+                profiles += engine.step(key, s, due, List.of(), false) == null ? 0 : 1;
+                due = engine.nextLimitAt(s);
+            }
+            profiles += engine.step(key, s, t, List.of(e), false) == null ? 0 : 1;
+            seen.forget(s, t);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (cpuNanos() - cpu) / 1e9;
+        if (profiles == 0) {
+            throw new IllegalStateException("no profile was produced");
+        }
+        return new Run(ev.n() / seconds, ev.n() / cpuSeconds);
+    }
+
+    private static Configuration flink(String backend, int parallelism, Path dir) {
+        Configuration conf = new Configuration();
+        conf.setString("state.backend.type", backend);
+        conf.setString("execution.checkpointing.interval", "10 s");
+        conf.setString("execution.checkpointing.incremental", "true");
+        conf.setString(
+                "execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
+        conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
+        conf.setString("pipeline.generic-types", "false");
+        return conf;
+    }
+
+    /** The operator as the job runs it (same class, same configuration), fed by the generator. */
+    private static void topology(StreamExecutionEnvironment env, DataStream<CustomerEvent> events) {
+        events.assignTimestampsAndWatermarks(
+                        WatermarkStrategy.<CustomerEvent>forBoundedOutOfOrderness(
+                                        Duration.ofMinutes(5))
+                                .withTimestampAssigner((e, ts) -> e.getEventTime().toEpochMilli()))
+                .name("timestamps")
+                .keyBy(CustomerEvent::getCustomerId)
+                .process(CustomerProfileFunction.of(JobConfig.defaults()))
+                .returns(new AvroTypeInfo<>(CustomerProfile.class))
+                .uid("customer-profiles")
+                .name("customer profiles")
+                .sinkTo(new DiscardingSink<>())
+                .name("discard");
+    }
+
+    static Run job(BenchEvents ev, String backend, int parallelism, Path dir) throws Exception {
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createLocalEnvironment(
+                        parallelism, flink(backend, parallelism, dir));
+        // fromSequence gives each subtask a contiguous range: map position j of subtask k to event
+        // k + j * parallelism, so all subtasks move through event time together
+        long n = ev.n() - ev.n() % parallelism;
+        long perSplit = n / parallelism;
+        topology(
+                env,
+                env.fromSequence(0, n - 1)
+                        .name("sequence")
+                        .map(seq -> ev.event((seq % perSplit) * parallelism + seq / perSplit))
+                        .returns(new AvroTypeInfo<>(CustomerEvent.class))
+                        .name("generate"));
+        long cpu = cpuNanos();
+        JobExecutionResult result = env.execute("bench " + backend + " p" + parallelism);
+        double cpuSeconds = (cpuNanos() - cpu) / 1e9;
+        double seconds = result.getNetRuntime() / 1e3;
+        return new Run(n / seconds, n / cpuSeconds);
+    }
+
+    // ---------------------------------------------------------------- state
+
+    static final AtomicLong GENERATED = new AtomicLong();
+    static final AtomicBoolean FAIL = new AtomicBoolean();
+    static final AtomicLong FAILED_AT = new AtomicLong();
+
+    /** Emits event {@code seq} while there are events, then idles (the job stays up). */
+    private record Feed(BenchEvents ev) implements FlatMapFunction<Long, CustomerEvent> {
+        @Override
+        public void flatMap(Long seq, Collector<CustomerEvent> out) throws Exception {
+            if (FAIL.getAndSet(false)) {
+                FAILED_AT.set(System.nanoTime());
+                throw new RuntimeException("benchmark: injected failure to time the recovery");
+            }
+            if (seq < ev.n()) {
+                out.collect(ev.event(seq));
+                GENERATED.set(seq + 1);
+            } else {
+                Thread.sleep(1);
+            }
+        }
+    }
+
+    private static void state(BenchEvents ev, Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Configuration conf = flink("rocksdb", 1, dir);
+        conf.setString("execution.checkpointing.interval", "5 s");
+        conf.setString("rest.port", String.valueOf(port));
+        conf.setString("rest.bind-port", String.valueOf(port));
+        conf.setString("web.checkpoints.history", "1000");
+        conf.setString("restart-strategy.type", "fixed-delay");
+        conf.setString("restart-strategy.fixed-delay.attempts", "3");
+        conf.setString("restart-strategy.fixed-delay.delay", "0 s");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1, conf);
+        topology(
+                env,
+                env.fromSequence(0, Long.MAX_VALUE)
+                        .name("sequence")
+                        .flatMap(new Feed(ev))
+                        .returns(new AvroTypeInfo<>(CustomerEvent.class))
+                        .name("generate"));
+        System.out.printf(
+                "state: %,d events, %,d customers, RocksDB, incremental checkpoints every 5 s%n",
+                ev.n(), ev.customers());
+        long start = System.nanoTime();
+        JobClient job = env.executeAsync("bench state");
+        String base = "http://localhost:" + port + "/jobs/" + job.getJobID();
+        try {
+            while (GENERATED.get() < ev.n()) {
+                Thread.sleep(1_000);
+            }
+            double loadSeconds = (System.nanoTime() - start) / 1e9;
+            // two checkpoints after the last event: everything before the bound is in state
+            long doneAt = System.currentTimeMillis();
+            JsonNode cp = get(base + "/checkpoints");
+            int completedAfter = 0;
+            while (completedAfter < 2) {
+                Thread.sleep(1_000);
+                cp = get(base + "/checkpoints");
+                completedAfter = 0;
+                for (JsonNode h : cp.path("history")) {
+                    if ("COMPLETED".equals(h.path("status").asText())
+                            && h.path("trigger_timestamp").asLong() > doneAt) {
+                        completedAfter++;
+                    }
+                }
+            }
+            List<Long> durations = new ArrayList<>();
+            for (JsonNode h : cp.path("history")) {
+                if ("COMPLETED".equals(h.path("status").asText())) {
+                    durations.add(h.path("end_to_end_duration").asLong());
+                }
+            }
+            Collections.sort(durations);
+            JsonNode latest = cp.path("latest").path("completed");
+            long stateSize = latest.path("state_size").asLong();
+            long sst = sstBytes(dir.resolve("checkpoints").resolve(job.getJobID().toString()));
+            System.out.printf(
+                    "  loaded in %.1f s (%,.0f events/s)%n", loadSeconds, ev.n() / loadSeconds);
+            System.out.printf(
+                    "  state: %,d bytes in the last checkpoint = %.0f bytes per customer"
+                            + " (SST files in the checkpoint directory: %,d bytes = %.0f per customer)%n",
+                    stateSize,
+                    (double) stateSize / ev.customers(),
+                    sst,
+                    (double) sst / ev.customers());
+            System.out.printf(
+                    "  checkpoints: %d completed, duration ms p50 %d, p99 %d, max %d (all: %s)%n",
+                    durations.size(),
+                    percentile(durations, 0.50),
+                    percentile(durations, 0.99),
+                    durations.get(durations.size() - 1),
+                    durations);
+
+            FAIL.set(true);
+            while (FAILED_AT.get() == 0) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(200);
+            while (!running(base)) {
+                Thread.sleep(20);
+            }
+            System.out.printf(
+                    "  recovery of a task failure (throw → all tasks RUNNING, state restored): %d ms%n",
+                    (System.nanoTime() - FAILED_AT.get()) / 1_000_000);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static long sstBytes(Path checkpoints) throws Exception {
+        if (!Files.isDirectory(checkpoints)) {
+            return 0;
+        }
+        try (var files = Files.walk(checkpoints)) {
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(
+                            f -> {
+                                try {
+                                    return Files.size(f);
+                                } catch (java.io.IOException e) {
+                                    return 0;
+                                }
+                            })
+                    .sum();
+        }
+    }
+
+    private static long percentile(List<Long> sorted, double p) {
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
+    }
+
+    private static boolean running(String job) throws Exception {
+        JsonNode n = get(job);
+        boolean running =
+                "RUNNING".equals(n.path("state").asText()) && n.path("vertices").size() > 0;
+        for (JsonNode v : n.path("vertices")) {
+            running &= "RUNNING".equals(v.path("status").asText());
+        }
+        return running;
+    }
+
+    private static JsonNode get(String url) throws Exception {
+        return AvroJson.MAPPER.readTree(
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(url)).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body());
+    }
+}
