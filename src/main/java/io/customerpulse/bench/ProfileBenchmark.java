@@ -81,7 +81,8 @@ public final class ProfileBenchmark {
                                     Long.parseLong(o.getOrDefault("--events", "5000000")),
                                     Integer.parseInt(o.getOrDefault("--customers", "1000000"))),
                             dir);
-            default -> throw new IllegalArgumentException("mode: throughput or state");
+            case "e2e" -> EndToEndBenchmark.run(o, dir);
+            default -> throw new IllegalArgumentException("mode: throughput, state or e2e");
         }
     }
 
