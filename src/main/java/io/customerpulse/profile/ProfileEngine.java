@@ -233,30 +233,35 @@ public final class ProfileEngine implements Serializable {
         return reason.toString();
     }
 
+    /**
+     * The profile as of {@code t}. Built with setters on a new record, not Avro's builder: the
+     * builder looks up and deep-copies every field's default, which made this the costliest line of
+     * a step (BENCHMARKS.md). Every field is set here; a field added to the schema must be too.
+     */
     private CustomerProfile profile(String customerId, CustomerState s, long t) {
         Long first = s.getFirstOrderAt();
         Long second = s.getSecondOrderAt();
-        return CustomerProfile.newBuilder()
-                .setCustomerId(customerId)
-                .setCurrency(currency)
-                .setOrdersTotal(s.getOrdersTotal())
-                .setGmvMinor(s.getGmvMinor())
-                .setRefundsMinor(s.getRefundsMinor())
-                .setReturnedOrders(s.getReturnedOrders())
-                .setReturnRate(SegmentRules.returnRate(s))
-                .setNetRevenueMinor(SegmentRules.netRevenue(s))
-                .setOrders90d(s.getOrderTimes90d().size())
-                .setFirstOrderAt(instant(first))
-                .setLastOrderAt(instant(s.getLastOrderAt()))
-                .setLastInteractionAt(instant(s.getLastInteractionAt()))
-                .setRepeatGapDays(second == null ? null : (second - first) / MILLIS_PER_DAY)
-                .setAcquisitionCampaign(s.getAcquisitionCampaign())
-                .setCacMinor(s.getCacMinor())
-                .setSegment(s.getSegment())
-                .setSegmentSince(instant(s.getSegmentSince()))
-                .setVersion(s.getVersion())
-                .setUpdatedAt(Instant.ofEpochMilli(t))
-                .build();
+        CustomerProfile p = new CustomerProfile();
+        p.setCustomerId(customerId);
+        p.setCurrency(currency);
+        p.setOrdersTotal(s.getOrdersTotal());
+        p.setGmvMinor(s.getGmvMinor());
+        p.setRefundsMinor(s.getRefundsMinor());
+        p.setReturnedOrders(s.getReturnedOrders());
+        p.setReturnRate(SegmentRules.returnRate(s));
+        p.setNetRevenueMinor(SegmentRules.netRevenue(s));
+        p.setOrders90d(s.getOrderTimes90d().size());
+        p.setFirstOrderAt(instant(first));
+        p.setLastOrderAt(instant(s.getLastOrderAt()));
+        p.setLastInteractionAt(instant(s.getLastInteractionAt()));
+        p.setRepeatGapDays(second == null ? null : (second - first) / MILLIS_PER_DAY);
+        p.setAcquisitionCampaign(s.getAcquisitionCampaign());
+        p.setCacMinor(s.getCacMinor());
+        p.setSegment(s.getSegment());
+        p.setSegmentSince(instant(s.getSegmentSince()));
+        p.setVersion(s.getVersion());
+        p.setUpdatedAt(Instant.ofEpochMilli(t));
+        return p;
     }
 
     private static Instant instant(Long millis) {
