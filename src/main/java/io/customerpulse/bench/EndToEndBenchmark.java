@@ -5,7 +5,6 @@ import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.generator.TrafficGenerator;
-import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
@@ -37,7 +36,6 @@ import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * {@code scripts/bench e2e}: the whole job in live mode on an embedded Flink, between a real Kafka
@@ -176,17 +174,7 @@ public final class EndToEndBenchmark {
             throws Exception {
         ObjectNode n = AvroJson.MAPPER.valueToTree(generator.next());
         n.put("event_time", Instant.ofEpochMilli(now).toString());
-        String key =
-                n.path("customer_id").isTextual()
-                        ? n.get("customer_id").asText()
-                        : n.get("event_id").asText();
-        producer.send(
-                new ProducerRecord<>(
-                        kafka.topic(AvroBytes.topicOf(n.get("type").asText())),
-                        null,
-                        now,
-                        key,
-                        AvroBytes.encode(JsonEventDecoder.toRecord(n))));
+        producer.send(AvroBytes.inputRecord(kafka, n, null, now));
         return now;
     }
 

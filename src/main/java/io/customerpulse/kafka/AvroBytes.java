@@ -1,5 +1,8 @@
 package io.customerpulse.kafka;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.customerpulse.ingest.JsonEventDecoder;
+import io.customerpulse.ingest.Rejection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,6 +10,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** Avro binary encoding of a record, as the input topics carry it (for producers and tests). */
 public final class AvroBytes {
@@ -33,5 +37,27 @@ public final class AvroBytes {
             case "interaction" -> KafkaSettings.INTERACTIONS;
             default -> throw new IllegalArgumentException("no topic for type " + type);
         };
+    }
+
+    /** The key of an input record: the customer, or the event id when there is none. */
+    public static String keyOf(JsonNode event) {
+        return event.path("customer_id").isTextual()
+                ? event.get("customer_id").asText()
+                : event.get("event_id").asText();
+    }
+
+    /**
+     * A replay-format event (one JSON line) as producers send it: Avro on its input topic, keyed by
+     * {@link #keyOf}; {@code partition} and {@code timestamp} may be null (the producer decides).
+     */
+    public static ProducerRecord<String, byte[]> inputRecord(
+            KafkaSettings kafka, JsonNode event, Integer partition, Long timestamp)
+            throws Rejection {
+        return new ProducerRecord<>(
+                kafka.topic(topicOf(event.get("type").asText())),
+                partition,
+                timestamp,
+                keyOf(event),
+                encode(JsonEventDecoder.toRecord(event)));
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.generator.TrafficGenerator;
-import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
@@ -34,7 +33,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * {@code scripts/run}: the whole of customer-pulse on this machine. Starts a real Kafka broker and
@@ -219,14 +217,7 @@ public final class LocalStack {
                 long t0 = System.nanoTime();
                 while (!stopping.get() && events.hasNext()) {
                     JsonNode n = events.next();
-                    String topic = kafka.topic(AvroBytes.topicOf(n.get("type").asText()));
-                    String key =
-                            n.path("customer_id").isTextual()
-                                    ? n.get("customer_id").asText()
-                                    : n.get("event_id").asText();
-                    producer.send(
-                            new ProducerRecord<>(
-                                    topic, key, AvroBytes.encode(JsonEventDecoder.toRecord(n))));
+                    producer.send(AvroBytes.inputRecord(kafka, n, null, null));
                     simTime.set(Instant.parse(n.get("event_time").asText()).toEpochMilli());
                     long n0 = produced.incrementAndGet();
                     long ahead = (long) (n0 / rate * 1e9) - (System.nanoTime() - t0);

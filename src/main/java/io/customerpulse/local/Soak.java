@@ -391,16 +391,8 @@ public final class Soak {
     private static void send(
             KafkaProducer<String, byte[]> producer, KafkaSettings kafka, JsonNode n)
             throws Exception {
-        String key =
-                n.path("customer_id").isTextual()
-                        ? n.get("customer_id").asText()
-                        : n.get("event_id").asText();
-        producer.send(
-                new ProducerRecord<>(
-                        kafka.topic(AvroBytes.topicOf(n.get("type").asText())),
-                        Math.floorMod(key.hashCode(), 2),
-                        key,
-                        AvroBytes.encode(JsonEventDecoder.toRecord(n))));
+        int partition = Math.floorMod(AvroBytes.keyOf(n).hashCode(), 2);
+        producer.send(AvroBytes.inputRecord(kafka, n, partition, null));
     }
 
     private static List<JsonNode> sentinels(long at) throws Exception {
