@@ -200,6 +200,12 @@ public final class ProfileBenchmark {
                 "execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         conf.setString("pipeline.generic-types", "false");
+        // -Dbench.flink=key=value,key=value: Flink settings to try (e.g. the timer service)
+        for (String kv : System.getProperty("bench.flink", "").split(",")) {
+            if (!kv.isBlank()) {
+                conf.setString(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
         return conf;
     }
 
