@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.config.JobArgs;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.generator.Sentinels;
 import io.customerpulse.generator.TrafficGenerator;
 import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
@@ -104,7 +105,11 @@ public final class Soak {
                     jobId = upgrade(jobId, upgradeJar);
                 }
             }
-            for (JsonNode s : sentinels(finalWatermark + BOUND.toMillis() + 1)) {
+            for (String line :
+                    Sentinels.lines(
+                            Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1),
+                            "SP-auto")) {
+                JsonNode s = AvroJson.MAPPER.readTree(line);
                 for (int p = 0; p < 2; p++) {
                     producer.send(
                             new ProducerRecord<>(
@@ -393,28 +398,6 @@ public final class Soak {
             throws Exception {
         int partition = Math.floorMod(AvroBytes.keyOf(n).hashCode(), 2);
         producer.send(AvroBytes.inputRecord(kafka, n, partition, null));
-    }
-
-    private static List<JsonNode> sentinels(long at) throws Exception {
-        String t = Instant.ofEpochMilli(at).toString();
-        List<JsonNode> s = new ArrayList<>();
-        for (String json :
-                List.of(
-                        "{\"type\":\"order\",\"event_id\":\"s1\",\"customer_id\":\"sentinel\",\"event_time\":\""
-                                + t
-                                + "\",\"marketplace\":\"US\",\"order_id\":\"S1\",\"total_minor\":1,\"currency\":\"USD\"}",
-                        "{\"type\":\"return\",\"event_id\":\"s2\",\"customer_id\":\"sentinel\",\"event_time\":\""
-                                + t
-                                + "\",\"marketplace\":\"US\",\"order_id\":\"S1\",\"refund_minor\":1,\"currency\":\"USD\"}",
-                        "{\"type\":\"ad\",\"event_id\":\"s3\",\"customer_id\":null,\"event_time\":\""
-                                + t
-                                + "\",\"marketplace\":\"US\",\"ad_type\":\"IMPRESSION\",\"campaign_id\":\"SP-auto\",\"cost_minor\":0,\"currency\":\"USD\"}",
-                        "{\"type\":\"interaction\",\"event_id\":\"s4\",\"customer_id\":\"sentinel\",\"event_time\":\""
-                                + t
-                                + "\",\"marketplace\":\"US\",\"interaction_type\":\"PAGE_VIEW\"}")) {
-            s.add(AvroJson.MAPPER.readTree(json));
-        }
-        return s;
     }
 
     /** The undisturbed run's tables, as comparable rows. */

@@ -10,6 +10,7 @@ import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.generator.Sentinels;
 import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
@@ -128,7 +129,9 @@ class EndToEndITCase {
                 new ArrayList<>(generated.lines.stream().map(GeneratedEvents.Line::json).toList());
         Instant last = generated.lines.get(generated.lines.size() - 1).at();
         long finalWatermark = (Math.floorDiv(last.toEpochMilli(), INTERVAL) + 2) * INTERVAL;
-        lines.addAll(sentinels(Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1)));
+        lines.addAll(
+                Sentinels.lines(
+                        Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1), "SP-0"));
         Path file = dir.resolve(name + ".jsonl");
         Files.write(file, lines, StandardCharsets.UTF_8);
         return new Scenario(
@@ -397,8 +400,23 @@ class EndToEndITCase {
         JobClient job = startLive(config, flink);
         try {
             produce(config.kafka(), lines.subList(0, lines.size() / 2));
-            Thread.sleep(4_000);
-            db.close(); // PostgreSQL goes away
+            await(
+                    "the job's first rows in customer_profile",
+                    () -> {
+                        try {
+                            return query(
+                                                    config.postgres().url(),
+                                                    "SELECT customer_id FROM customer_profile",
+                                                    r -> r.getString("customer_id"),
+                                                    r -> "")
+                                            .isEmpty()
+                                    ? null
+                                    : true;
+                        } catch (java.sql.SQLException notYet) {
+                            return null; // not migrated yet
+                        }
+                    });
+            db.close(); // PostgreSQL goes away while the job is writing
             long down = System.currentTimeMillis();
             produce(config.kafka(), lines.subList(lines.size() / 2, lines.size()));
             Thread.sleep(10_000);
@@ -452,7 +470,9 @@ class EndToEndITCase {
         Instant last =
                 Instant.parse(readTree(good.get(good.size() - 1)).get("event_time").asText());
         long finalWatermark = (Math.floorDiv(last.toEpochMilli(), INTERVAL) + 2) * INTERVAL;
-        good.addAll(sentinels(Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1)));
+        good.addAll(
+                Sentinels.lines(
+                        Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1), "SP-0"));
         Path file = dir.resolve("bad-good.jsonl");
         Files.write(file, good, StandardCharsets.UTF_8);
         Path replay = replayAsOf(file, finalWatermark, "bad-replay");
@@ -863,23 +883,6 @@ class EndToEndITCase {
     }
 
     // --- helpers ---------------------------------------------------------------------------
-
-    private static List<String> sentinels(Instant at) {
-        String t = at.toString();
-        return List.of(
-                "{\"type\":\"order\",\"event_id\":\"s1\",\"customer_id\":\"sentinel\",\"event_time\":\""
-                        + t
-                        + "\",\"marketplace\":\"US\",\"order_id\":\"S1\",\"total_minor\":1,\"currency\":\"USD\"}",
-                "{\"type\":\"return\",\"event_id\":\"s2\",\"customer_id\":\"sentinel\",\"event_time\":\""
-                        + t
-                        + "\",\"marketplace\":\"US\",\"order_id\":\"S1\",\"refund_minor\":1,\"currency\":\"USD\"}",
-                "{\"type\":\"ad\",\"event_id\":\"s3\",\"customer_id\":null,\"event_time\":\""
-                        + t
-                        + "\",\"marketplace\":\"US\",\"ad_type\":\"IMPRESSION\",\"campaign_id\":\"SP-0\",\"cost_minor\":0,\"currency\":\"USD\"}",
-                "{\"type\":\"interaction\",\"event_id\":\"s4\",\"customer_id\":\"sentinel\",\"event_time\":\""
-                        + t
-                        + "\",\"marketplace\":\"US\",\"interaction_type\":\"PAGE_VIEW\"}");
-    }
 
     /**
      * Publishes replay-format lines as Avro to their input topics; a line that is not JSON goes to
