@@ -2,6 +2,7 @@ package io.customerpulse;
 
 import io.customerpulse.avro.CampaignDaily;
 import io.customerpulse.avro.CampaignDelta;
+import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.IngestRecord;
@@ -21,6 +22,7 @@ import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -33,6 +35,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   sources (decode + validate, watermarks)
  *     └► route ─┬─► dead letter
  *               ├─► keyBy(customer) ► customer profiles ─┬─► profiles, segment changes, churn alerts, late events
+ *   CLV models ─(broadcast)──────────────┘                    │
  *               │                                        └─► attributed orders, refunds, new customers ─┐
  *               └─► ad events ► keyBy(campaign, event id) de-dup ───────────────────────────────────────┴► keyBy(campaign) ► campaign days
  * </pre>
@@ -87,8 +90,11 @@ public final class CustomerPulseJob {
                         .uid(Uids.ROUTE)
                         .name("route valid / dead-letter");
 
+        BroadcastStream<ClvModel> clvModels =
+                sources.clvModels(env).broadcast(CustomerProfileFunction.CLV_MODEL);
         SingleOutputStreamOperator<CustomerProfile> profiles =
                 events.keyBy(CustomerEvent::getCustomerId)
+                        .connect(clvModels)
                         .process(CustomerProfileFunction.of(config))
                         .uid(Uids.PROFILES)
                         .name("customer profiles");

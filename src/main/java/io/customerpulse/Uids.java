@@ -21,6 +21,7 @@ public final class Uids {
     public static final String PG_PROFILES = "postgres-customer-profile";
     public static final String PG_SEGMENT_CHANGES = "postgres-segment-change";
     public static final String PG_CAMPAIGNS = "postgres-campaign-daily";
+    public static final String CLV_MODELS_NONE = "clv-models-none";
 
     /** The uid of the Kafka source of an input topic. */
     public static String kafkaSource(String input) {

@@ -1,6 +1,7 @@
 package io.customerpulse.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.customerpulse.PulseSources;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.state.CustomerState;
@@ -157,12 +158,7 @@ public final class ProfileBenchmark {
      */
     static Run limit(BenchEvents ev) {
         JobConfig config = JobConfig.defaults();
-        ProfileEngine engine =
-                new ProfileEngine(
-                        config.segments(),
-                        config.attribution(),
-                        config.maxReturnedOrderIds(),
-                        config.reportingCurrency());
+        ProfileEngine engine = ProfileEngine.of(config);
         SeenIds seen = new SeenIds(config.dedupRetention(), config.dedupMaxIds());
         Map<String, CustomerState> states = new HashMap<>();
         long cpu = cpuNanos();
@@ -217,6 +213,7 @@ public final class ProfileBenchmark {
                                 .withTimestampAssigner((e, ts) -> e.getEventTime().toEpochMilli()))
                 .name("timestamps")
                 .keyBy(CustomerEvent::getCustomerId)
+                .connect(PulseSources.noClvModels(env).broadcast(CustomerProfileFunction.CLV_MODEL))
                 .process(CustomerProfileFunction.of(JobConfig.defaults()))
                 .returns(new AvroTypeInfo<>(CustomerProfile.class))
                 .uid("customer-profiles")
@@ -318,9 +315,11 @@ public final class ProfileBenchmark {
                 }
             }
             List<Long> durations = new ArrayList<>();
+            List<Long> ids = new ArrayList<>();
             for (JsonNode h : cp.path("history")) {
                 if ("COMPLETED".equals(h.path("status").asText())) {
                     durations.add(h.path("end_to_end_duration").asLong());
+                    ids.add(h.path("id").asLong());
                 }
             }
             Collections.sort(durations);
@@ -343,6 +342,7 @@ public final class ProfileBenchmark {
                     percentile(durations, 0.99),
                     durations.get(durations.size() - 1),
                     durations);
+            printCheckpointSplit(base, ids);
 
             FAIL.set(true);
             while (FAILED_AT.get() == 0) {
@@ -375,6 +375,54 @@ public final class ProfileBenchmark {
                                 }
                             })
                     .sum();
+        }
+    }
+
+    /**
+     * Where checkpoint time goes, from the REST per-task summaries (the slowest task of each
+     * checkpoint): the barrier's wait in front of a task behind in-flight records (start_delay),
+     * alignment, the synchronous snapshot and the asynchronous upload.
+     */
+    private static void printCheckpointSplit(String base, List<Long> ids) throws Exception {
+        Map<String, List<Long>> parts = new LinkedHashMap<>();
+        for (String part : List.of("start_delay", "alignment", "sync", "async")) {
+            parts.put(part, new ArrayList<>());
+        }
+        for (long id : ids) {
+            JsonNode tasks = get(base + "/checkpoints/details/" + id).path("tasks");
+            long delay = 0, alignment = 0, sync = 0, async = 0;
+            for (var vertex = tasks.fieldNames(); vertex.hasNext(); ) {
+                JsonNode s =
+                        get(base + "/checkpoints/details/" + id + "/subtasks/" + vertex.next())
+                                .path("summary");
+                delay = Math.max(delay, s.path("start_delay").path("max").asLong());
+                alignment =
+                        Math.max(
+                                alignment,
+                                s.path("alignment").path("duration").path("max").asLong());
+                sync =
+                        Math.max(
+                                sync,
+                                s.path("checkpoint_duration").path("sync").path("max").asLong());
+                async =
+                        Math.max(
+                                async,
+                                s.path("checkpoint_duration").path("async").path("max").asLong());
+            }
+            parts.get("start_delay").add(delay);
+            parts.get("alignment").add(alignment);
+            parts.get("sync").add(sync);
+            parts.get("async").add(async);
+        }
+        for (var e : parts.entrySet()) {
+            List<Long> sorted = new ArrayList<>(e.getValue());
+            Collections.sort(sorted);
+            System.out.printf(
+                    "  checkpoint %s ms (slowest task): p50 %d, p99 %d, max %d%n",
+                    e.getKey(),
+                    percentile(sorted, 0.50),
+                    percentile(sorted, 0.99),
+                    sorted.get(sorted.size() - 1));
         }
     }
 

@@ -153,6 +153,16 @@ public enum ConfigKey {
             "job.max-parallelism",
             "128",
             "key groups; fixed so savepoints can be rescaled (never change it)"),
+    CLV_HORIZON_MONTHS(
+            "clv.horizon-months",
+            "12",
+            "predicted_clv counts the orders expected this many months ahead"),
+    CLV_MONTHLY_DISCOUNT(
+            "clv.monthly-discount-rate", "0.01", "predicted_clv discounts month i by (1 + rate)^i"),
+    CLV_RESCORE_INTERVAL(
+            "clv.rescore-interval",
+            "1 d",
+            "while a CLV model is served, a customer with orders is re-scored at least this often in event time, at a time spread by customer id"),
     AS_OF(
             "replay.as-of",
             "",

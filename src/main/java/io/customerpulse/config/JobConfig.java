@@ -2,6 +2,7 @@ package io.customerpulse.config;
 
 import io.customerpulse.attribution.AttributionSettings;
 import io.customerpulse.campaign.CampaignSettings;
+import io.customerpulse.clv.ClvSettings;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.profile.SegmentThresholds;
@@ -39,6 +40,7 @@ public record JobConfig(
         int maxReturnedOrderIds,
         AttributionSettings attribution,
         CampaignSettings campaigns,
+        ClvSettings clv,
         KafkaSettings kafka,
         PostgresSettings postgres,
         int parallelism,
@@ -114,6 +116,14 @@ public record JobConfig(
                         fraction(ConfigKey.TARGET_CTR_MIN, v),
                         fraction(ConfigKey.TARGET_CPM_MIN, v),
                         fraction(ConfigKey.TARGET_CPM_MAX, v)),
+                new ClvSettings(
+                        integer(
+                                ConfigKey.CLV_HORIZON_MONTHS,
+                                v.get(ConfigKey.CLV_HORIZON_MONTHS),
+                                1),
+                        fraction(ConfigKey.CLV_MONTHLY_DISCOUNT, v),
+                        positive(ConfigKey.CLV_RESCORE_INTERVAL, v),
+                        BigDecimal.ONE.movePointRight(exponent).longValueExact()),
                 new KafkaSettings(
                         v.get(ConfigKey.KAFKA_BOOTSTRAP),
                         v.get(ConfigKey.KAFKA_TOPIC_PREFIX),
@@ -172,6 +182,7 @@ public record JobConfig(
                 maxReturnedOrderIds,
                 attribution,
                 campaigns,
+                clv,
                 kafka,
                 postgres,
                 parallelism,

@@ -6,8 +6,11 @@ import io.customerpulse.ingest.Rejection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,6 +29,17 @@ public final class AvroBytes {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Decodes one record of {@code type}; bytes left over are an error. */
+    public static <T extends SpecificRecord> T decode(Class<T> type, byte[] bytes)
+            throws IOException {
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
+        T record = new SpecificDatumReader<>(type).read(null, decoder);
+        if (!decoder.isEnd()) {
+            throw new IOException("trailing bytes after the record");
+        }
+        return record;
     }
 
     /** The input topic of a replay-format type: order, return, ad, interaction. */

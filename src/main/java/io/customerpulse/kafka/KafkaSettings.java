@@ -29,6 +29,9 @@ public record KafkaSettings(
     public static final String AD_EVENTS = "ad-events";
     public static final String INTERACTIONS = "interactions";
 
+    /** CLV models, written by scripts/fit-clv and read by the job. */
+    public static final String CLV_MODELS = "clv-models";
+
     /** Output topics. */
     public static final String PROFILES = "customer-profiles";
 

@@ -2,10 +2,14 @@ package io.customerpulse.kafka;
 
 import io.customerpulse.PulseSources;
 import io.customerpulse.Uids;
+import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.EventNormalizer;
 import java.util.List;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -49,6 +53,30 @@ public final class KafkaSources implements PulseSources {
         return all;
     }
 
+    /**
+     * The clv-models topic, from its beginning (the newest model wins; after a restore the served
+     * model comes from the checkpoint). Models carry no event time: the source's watermark is MAX
+     * so that it never holds back the customer operator's.
+     */
+    @Override
+    public DataStream<ClvModel> clvModels(StreamExecutionEnvironment env) {
+        KafkaSettings kafka = config.kafka();
+        KafkaSource<ClvModel> source =
+                KafkaSource.<ClvModel>builder()
+                        .setProperties(kafka.clientProperties())
+                        .setTopics(kafka.topic(KafkaSettings.CLV_MODELS))
+                        .setGroupId(kafka.groupId())
+                        .setProperty("isolation.level", "read_committed")
+                        .setDeserializer(new ClvModelDeserializer())
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .build();
+        WatermarkStrategy<ClvModel> neverHoldsBack =
+                WatermarkStrategy.forGenerator(ctx -> new MaxWatermark());
+        return env.fromSource(source, neverHoldsBack, "kafka " + KafkaSettings.CLV_MODELS)
+                .uid(Uids.kafkaSource(KafkaSettings.CLV_MODELS))
+                .setParallelism(1);
+    }
+
     private WatermarkStrategy<IngestRecord> watermarks(WatermarkStrategy<IngestRecord> base) {
         long maxDelay = config.wallClockMaxDelay().toMillis();
         if (config.replayMode() || maxDelay == 0) {
@@ -89,5 +117,16 @@ public final class KafkaSources implements PulseSources {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
+    }
+
+    /** The watermark of a stream without event time: never holds back the streams joined to it. */
+    private static final class MaxWatermark implements WatermarkGenerator<ClvModel> {
+        @Override
+        public void onEvent(ClvModel model, long timestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
     }
 }

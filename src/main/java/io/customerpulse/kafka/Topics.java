@@ -10,8 +10,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the job's topics if missing: the inputs, and the outputs — customer-profiles compacted
- * (only the latest profile per customer matters), the others deleted by retention.
+ * Creates the job's topics if missing: the inputs, clv-models, and the outputs — customer-profiles
+ * compacted (only the latest profile per customer matters), the others deleted by retention.
  */
 public final class Topics {
     private Topics() {}
@@ -25,6 +25,7 @@ public final class Topics {
         topics.add(
                 new NewTopic(kafka.topic(KafkaSettings.PROFILES), partitions, replication)
                         .configs(Map.of("cleanup.policy", "compact")));
+        topics.add(clvModels(kafka, replication));
         for (String out :
                 List.of(
                         KafkaSettings.SEGMENT_CHANGES,
@@ -34,6 +35,20 @@ public final class Topics {
                         KafkaSettings.DEAD_LETTER)) {
             topics.add(new NewTopic(kafka.topic(out), partitions, replication));
         }
+        createMissing(kafka, topics);
+    }
+
+    /**
+     * The clv-models topic: every fitted model kept (keys are model ids), one partition, in order.
+     */
+    public static NewTopic clvModels(KafkaSettings kafka, short replication) {
+        return new NewTopic(kafka.topic(KafkaSettings.CLV_MODELS), 1, replication)
+                .configs(Map.of("cleanup.policy", "compact"));
+    }
+
+    /** Creates those of {@code topics} that do not exist yet. */
+    public static void createMissing(KafkaSettings kafka, List<NewTopic> topics)
+            throws InterruptedException, ExecutionException {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing =

@@ -27,8 +27,10 @@ public final class PostgresSinks implements PulseSinks {
             "INSERT INTO customer_profile (customer_id, currency, orders_total, gmv_minor,"
                     + " refunds_minor, returned_orders, return_rate, net_revenue_minor, orders_90d,"
                     + " first_order_at, last_order_at, last_interaction_at, repeat_gap_days,"
-                    + " acquisition_campaign, cac_minor, segment, segment_since, version, updated_at)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    + " acquisition_campaign, cac_minor, segment, segment_since, version, updated_at,"
+                    + " repeat_purchases, repeat_value_minor, expected_orders_90d, p_alive,"
+                    + " predicted_clv_minor, clv_model)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                     + " ON CONFLICT (customer_id) DO UPDATE SET currency = EXCLUDED.currency,"
                     + " orders_total = EXCLUDED.orders_total, gmv_minor = EXCLUDED.gmv_minor,"
                     + " refunds_minor = EXCLUDED.refunds_minor,"
@@ -42,7 +44,12 @@ public final class PostgresSinks implements PulseSinks {
                     + " acquisition_campaign = EXCLUDED.acquisition_campaign,"
                     + " cac_minor = EXCLUDED.cac_minor, segment = EXCLUDED.segment,"
                     + " segment_since = EXCLUDED.segment_since, version = EXCLUDED.version,"
-                    + " updated_at = EXCLUDED.updated_at, written_at = now()"
+                    + " updated_at = EXCLUDED.updated_at,"
+                    + " repeat_purchases = EXCLUDED.repeat_purchases,"
+                    + " repeat_value_minor = EXCLUDED.repeat_value_minor,"
+                    + " expected_orders_90d = EXCLUDED.expected_orders_90d,"
+                    + " p_alive = EXCLUDED.p_alive, predicted_clv_minor = EXCLUDED.predicted_clv_minor,"
+                    + " clv_model = EXCLUDED.clv_model, written_at = now()"
                     + " WHERE customer_profile.version < EXCLUDED.version";
 
     static final String INSERT_SEGMENT_CHANGE =
@@ -133,6 +140,12 @@ public final class PostgresSinks implements PulseSinks {
         time(ps, 17, p.getSegmentSince());
         ps.setLong(18, p.getVersion());
         time(ps, 19, p.getUpdatedAt());
+        ps.setInt(20, p.getRepeatPurchases());
+        ps.setLong(21, p.getRepeatValueMinor());
+        ps.setObject(22, p.getExpectedOrders90d(), Types.DOUBLE);
+        ps.setObject(23, p.getPAlive(), Types.DOUBLE);
+        ps.setObject(24, p.getPredictedClvMinor(), Types.BIGINT);
+        ps.setString(25, p.getClvModel());
     }
 
     static void segmentChange(PreparedStatement ps, SegmentChange c) throws SQLException {

@@ -10,6 +10,9 @@ import io.customerpulse.avro.EventKind;
 import io.customerpulse.avro.Segment;
 import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.avro.state.CustomerState;
+import io.customerpulse.clv.ClvScorer;
+import io.customerpulse.clv.RfmStats;
+import io.customerpulse.config.JobConfig;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -33,17 +36,30 @@ public final class ProfileEngine implements Serializable {
     private final AttributionLedger ledger;
     private final int maxReturnedOrderIds;
     private final String currency;
+    private final double minorPerUnit;
 
     public ProfileEngine(
             SegmentThresholds limits,
             AttributionSettings attribution,
             int maxReturnedOrderIds,
-            String currency) {
+            String currency,
+            long minorPerUnit) {
         this.limits = limits;
         this.rules = new SegmentRules(limits);
         this.ledger = new AttributionLedger(attribution);
         this.maxReturnedOrderIds = maxReturnedOrderIds;
         this.currency = currency;
+        this.minorPerUnit = minorPerUnit;
+    }
+
+    /** The engine as the job configures it. */
+    public static ProfileEngine of(JobConfig config) {
+        return new ProfileEngine(
+                config.segments(),
+                config.attribution(),
+                config.maxReturnedOrderIds(),
+                config.reportingCurrency(),
+                config.clv().minorPerUnit());
     }
 
     /**
@@ -91,6 +107,20 @@ public final class ProfileEngine implements Serializable {
      */
     public Step step(
             String customerId, CustomerState s, long t, List<CustomerEvent> events, boolean late) {
+        return step(customerId, s, t, events, late, null);
+    }
+
+    /**
+     * {@link #step(String, CustomerState, long, List, boolean)}, with the profile scored by {@code
+     * clv} when a CLV model is served (null: predictions empty).
+     */
+    public Step step(
+            String customerId,
+            CustomerState s,
+            long t,
+            List<CustomerEvent> events,
+            boolean late,
+            ClvScorer clv) {
         Set<EventKind> kinds = EnumSet.noneOf(EventKind.class);
         List<CustomerEvent> ordered = new ArrayList<>(events);
         ordered.sort(Comparator.comparing(CustomerEvent::getEventId));
@@ -122,7 +152,7 @@ public final class ProfileEngine implements Serializable {
         SegmentChange change = null;
         ChurnAlert alert = null;
         if (after != before) {
-            long clv = SegmentRules.netRevenue(s);
+            long netRevenue = SegmentRules.netRevenue(s);
             change =
                     SegmentChange.newBuilder()
                             .setCustomerId(customerId)
@@ -130,7 +160,7 @@ public final class ProfileEngine implements Serializable {
                             .setToSegment(after)
                             .setAt(Instant.ofEpochMilli(t))
                             .setReason(reason)
-                            .setClvMinor(clv)
+                            .setClvMinor(netRevenue)
                             .setVersion(s.getVersion())
                             .build();
             if (after == Segment.CHURN_RISK) {
@@ -141,7 +171,7 @@ public final class ProfileEngine implements Serializable {
                                 .setLastInteractionAt(instant(s.getLastInteractionAt()))
                                 .setPreviousSegment(before)
                                 .setUrgent(rules.isUrgent(s, t))
-                                .setClvMinor(clv)
+                                .setClvMinor(netRevenue)
                                 .build();
             }
             if (before == Segment.HIGH_VALUE) {
@@ -150,7 +180,18 @@ public final class ProfileEngine implements Serializable {
             s.setSegment(after);
             s.setSegmentSince(t);
         }
-        return new Step(profile(customerId, s, t), change, alert, deltas);
+        return new Step(profile(customerId, s, t, clv), change, alert, deltas);
+    }
+
+    /**
+     * A step with no events and no limit due that only brings the predictions up to {@code t} (T
+     * grows while a customer does nothing; a new model changes every prediction). Call it only
+     * where {@link #step} returned null for {@code t}.
+     */
+    public Step rescore(String customerId, CustomerState s, long t, ClvScorer clv) {
+        s.setNow(t);
+        s.setVersion(s.getVersion() + 1);
+        return new Step(profile(customerId, s, t, clv), null, null, List.of());
     }
 
     private void apply(CustomerState s, CustomerEvent e, long t) {
@@ -172,6 +213,7 @@ public final class ProfileEngine implements Serializable {
     }
 
     private void applyOrder(CustomerState s, CustomerEvent e, long at, long t) {
+        RepeatPurchases.add(s, at, e.getAmountMinor());
         s.setOrdersTotal(s.getOrdersTotal() + 1);
         s.setGmvMinor(s.getGmvMinor() + e.getAmountMinor());
         Long first = s.getFirstOrderAt();
@@ -238,7 +280,7 @@ public final class ProfileEngine implements Serializable {
      * builder looks up and deep-copies every field's default, which made this the costliest line of
      * a step (BENCHMARKS.md). Every field is set here; a field added to the schema must be too.
      */
-    private CustomerProfile profile(String customerId, CustomerState s, long t) {
+    private CustomerProfile profile(String customerId, CustomerState s, long t, ClvScorer clv) {
         Long first = s.getFirstOrderAt();
         Long second = s.getSecondOrderAt();
         CustomerProfile p = new CustomerProfile();
@@ -261,6 +303,16 @@ public final class ProfileEngine implements Serializable {
         p.setSegmentSince(instant(s.getSegmentSince()));
         p.setVersion(s.getVersion());
         p.setUpdatedAt(Instant.ofEpochMilli(t));
+        p.setRepeatPurchases(RepeatPurchases.x(s));
+        p.setRepeatValueMinor(s.getRepeatValueMinor());
+        RfmStats stats = clv == null ? null : RepeatPurchases.stats(s, t, minorPerUnit);
+        if (stats != null) {
+            ClvScorer.Prediction prediction = clv.predict(stats);
+            p.setExpectedOrders90d(prediction.expectedOrders90d());
+            p.setPAlive(prediction.pAlive());
+            p.setPredictedClvMinor(Math.round(prediction.clv() * minorPerUnit));
+            p.setClvModel(clv.modelId());
+        }
         return p;
     }
 

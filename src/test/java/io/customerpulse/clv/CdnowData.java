@@ -8,17 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /** The CDNOW reference data of ../shared/data/cdnow (see its SOURCE.md). */
-final class CdnowData {
+public final class CdnowData {
     private CdnowData() {}
 
-    static Path dir() {
+    public static Path dir() {
         return Path.of(System.getProperty("cdnow.dir", "../shared/data/cdnow"));
     }
 
     /**
      * cdnow_customers_summary_with_transactions.csv: ID → (x, t_x, T, zbar), calibration period.
      */
-    static Map<String, RfmStats> summary() throws IOException {
+    public static Map<String, RfmStats> summary() throws IOException {
         Map<String, RfmStats> m = new LinkedHashMap<>();
         List<String> lines =
                 Files.readAllLines(dir().resolve("cdnow_customers_summary_with_transactions.csv"));

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.clv.ClvScorer;
+import io.customerpulse.clv.FitCommand;
+import io.customerpulse.clv.RfmStats;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.generator.Sentinels;
 import io.customerpulse.ingest.JsonEventDecoder;
@@ -31,6 +35,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +48,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -235,6 +242,128 @@ class EndToEndITCase {
                                 assertThat(a.getCustomerId()).isEqualTo("quiet-1");
                                 assertThat(a.getAt()).isEqualTo(longAgo.plus(Duration.ofDays(60)));
                             });
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    @Test
+    void shouldServeAPublishedClvModelWithoutARestart() throws Exception {
+        String prefix = "clv.";
+        Map<String, String> settings = liveSettings(prefix);
+        settings.put("watermark.idleness", "1 s");
+        settings.put("watermark.max-out-of-orderness", "1 s");
+        JobConfig config = JobConfig.parse(settings);
+        Topics.create(config.kafka(), 1, (short) 1);
+        String db = config.postgres().url();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        String order = "\"order_id\":\"%s\",\"total_minor\":%d,\"currency\":\"USD\"";
+        produce(
+                config.kafka(),
+                List.of(
+                        json(
+                                "order",
+                                "v1",
+                                "clv-1",
+                                now.minus(Duration.ofDays(20)),
+                                order.formatted("V1", 2_000)),
+                        json(
+                                "order",
+                                "v2",
+                                "clv-1",
+                                now.minus(Duration.ofDays(6)),
+                                order.formatted("V2", 5_000))));
+        JobClient job = startLive(config);
+        try {
+            String noPrediction =
+                    await(
+                            "the profile without a model",
+                            () ->
+                                    query(
+                                                    db,
+                                                    "SELECT * FROM customer_profile",
+                                                    r -> r.getString("customer_id"),
+                                                    r ->
+                                                            r.getInt("repeat_purchases")
+                                                                    + " "
+                                                                    + r.getObject("p_alive"))
+                                            .get("clv-1"));
+            assertThat(noPrediction).isEqualTo("1 null");
+
+            ClvModel model =
+                    ClvModel.newBuilder()
+                            .setModelId("clv-e2e")
+                            .setFittedAt(now)
+                            .setAsOf(LocalDate.ofInstant(now, ZoneOffset.UTC))
+                            .setCurrency("USD")
+                            .setCustomers(2_357)
+                            .setRepeatCustomers(946)
+                            .setR(0.2426)
+                            .setAlpha(4.4136)
+                            .setA(0.7929)
+                            .setB(2.4259)
+                            .setBgnbdLogLikelihood(-9582.43)
+                            .setP(6.2495)
+                            .setQ(3.7442)
+                            .setGamma(15.4437)
+                            .setGammaGammaLogLikelihood(-4055.92)
+                            .build();
+            FitCommand.publish(model, config);
+            produce(
+                    config.kafka(),
+                    List.of(
+                            json(
+                                    "interaction",
+                                    "v3",
+                                    "clv-1",
+                                    now.minus(Duration.ofDays(1)),
+                                    "\"interaction_type\":\"PAGE_VIEW\"")));
+
+            // scored at the interaction's step, or at the daily re-scoring after it (the wall
+            // clock moves the watermark on): T is measured to the day of the row's updated_at
+            String[] scored =
+                    await(
+                                    "the profile scored by the published model",
+                                    () ->
+                                            query(
+                                                            db,
+                                                            "SELECT * FROM customer_profile WHERE clv_model IS NOT NULL",
+                                                            r -> r.getString("customer_id"),
+                                                            r ->
+                                                                    r.getString("clv_model")
+                                                                            + " "
+                                                                            + r.getDouble("p_alive")
+                                                                            + " "
+                                                                            + r.getLong(
+                                                                                    "predicted_clv_minor")
+                                                                            + " "
+                                                                            + r.getTimestamp(
+                                                                                            "updated_at")
+                                                                                    .getTime())
+                                                    .get("clv-1"))
+                            .split(" ");
+            long scoredAt = Long.parseLong(scored[3]);
+            RfmStats c =
+                    RfmStats.of(
+                            now.minus(Duration.ofDays(20)).toEpochMilli(),
+                            now.minus(Duration.ofDays(6)).toEpochMilli(),
+                            Math.floorDiv(scoredAt, Duration.ofDays(1).toMillis()),
+                            1,
+                            50.0);
+            ClvScorer.Prediction expected = ClvScorer.of(model, 12, 0.01).predict(c);
+            assertThat(scored[0]).isEqualTo("clv-e2e");
+            assertThat(Double.parseDouble(scored[1])).isEqualTo(expected.pAlive());
+            assertThat(Long.parseLong(scored[2])).isEqualTo(Math.round(expected.clv() * 100));
+            assertThat(scoredAt)
+                    .isGreaterThanOrEqualTo(now.minus(Duration.ofDays(1)).toEpochMilli());
+            assertThat(
+                            query(
+                                    db,
+                                    "SELECT * FROM clv_model",
+                                    r -> r.getString("model_id"),
+                                    r -> r.getString("customers")))
+                    .containsEntry("clv-e2e", "2357");
+            assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         } finally {
             job.cancel().get();
         }

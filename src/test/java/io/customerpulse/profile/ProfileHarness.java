@@ -3,6 +3,7 @@ package io.customerpulse.profile;
 import io.customerpulse.Outputs;
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
@@ -12,22 +13,25 @@ import io.customerpulse.config.JobConfig;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
 /**
  * The customer operator in Flink's keyed test harness on the RocksDB backend, with helpers to move
  * event time and read what came out and what is kept.
  */
 final class ProfileHarness implements AutoCloseable {
-    final KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerProfile> harness;
+    final KeyedBroadcastOperatorTestHarness<String, CustomerEvent, ClvModel, CustomerProfile>
+            harness;
 
     ProfileHarness() throws Exception {
         this(JobConfig.defaults());
@@ -48,15 +52,21 @@ final class ProfileHarness implements AutoCloseable {
             throws Exception {
         CustomerProfileFunction function = CustomerProfileFunction.of(config);
         harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(function),
+                new KeyedBroadcastOperatorTestHarness<>(
+                        new CoBroadcastWithKeyedOperator<>(
+                                function, List.of(CustomerProfileFunction.CLV_MODEL)),
                         CustomerEvent::getCustomerId,
-                        Types.STRING);
+                        Types.STRING,
+                        128,
+                        1,
+                        0);
         harness.setStateBackend(new EmbeddedRocksDBStateBackend());
         if (snapshot != null) {
             harness.initializeState(snapshot);
         }
         harness.open();
+        // models carry no event time: their input never holds the watermark back (as in the job)
+        harness.processBroadcastWatermark(Long.MAX_VALUE);
     }
 
     static ProfileHarness withSettings(Map<String, String> settings) throws Exception {
@@ -67,6 +77,11 @@ final class ProfileHarness implements AutoCloseable {
         for (CustomerEvent e : events) {
             harness.processElement(e, e.getEventTime().toEpochMilli());
         }
+    }
+
+    /** Publishes a CLV model to the operator, as the clv-models topic does. */
+    void serve(ClvModel model) throws Exception {
+        harness.processBroadcastElement(model, 0);
     }
 
     /** Advances the watermark to {@code t}: everything due at or before it happens. */
@@ -110,15 +125,17 @@ final class ProfileHarness implements AutoCloseable {
                 .count();
     }
 
-    /** The stored state of one customer. */
+    /** The stored record of one customer. */
     CustomerState state(String customer) throws Exception {
+        return stored(customer, CustomerProfileFunction.STATE).value();
+    }
+
+    private <S extends State> S stored(String customer, StateDescriptor<S, ?> descriptor)
+            throws Exception {
         KeyedStateBackend<String> backend = backend();
         backend.setCurrentKey(customer);
         return backend.getPartitionedState(
-                        VoidNamespace.INSTANCE,
-                        VoidNamespaceSerializer.INSTANCE,
-                        CustomerProfileFunction.STATE)
-                .value();
+                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
     }
 
     @SuppressWarnings("unchecked")
