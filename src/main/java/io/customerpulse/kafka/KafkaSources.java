@@ -7,6 +7,7 @@ import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.EventNormalizer;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -54,9 +55,9 @@ public final class KafkaSources implements PulseSources {
     }
 
     /**
-     * The clv-models topic, from its beginning (the newest model wins; after a restore the served
-     * model comes from the checkpoint). Models carry no event time: the source's watermark is MAX
-     * so that it never holds back the customer operator's.
+     * The clv-models topic (once it exists), from its beginning (the newest model wins; after a
+     * restore the served model comes from the checkpoint). Models carry no event time: the source's
+     * watermark is MAX so that it never holds back the customer operator's.
      */
     @Override
     public DataStream<ClvModel> clvModels(StreamExecutionEnvironment env) {
@@ -64,9 +65,15 @@ public final class KafkaSources implements PulseSources {
         KafkaSource<ClvModel> source =
                 KafkaSource.<ClvModel>builder()
                         .setProperties(kafka.clientProperties())
-                        .setTopics(kafka.topic(KafkaSettings.CLV_MODELS))
+                        // a pattern, not a topic name: a job upgraded before the first fit
+                        // runs without the topic (a named topic that does not exist fails the
+                        // job, again and again) and picks it up once fit-clv creates it
+                        .setTopicPattern(
+                                Pattern.compile(
+                                        Pattern.quote(kafka.topic(KafkaSettings.CLV_MODELS))))
                         .setGroupId(kafka.groupId())
                         .setProperty("isolation.level", "read_committed")
+                        .setProperty("partition.discovery.interval.ms", "60000")
                         .setDeserializer(new ClvModelDeserializer())
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .build();
