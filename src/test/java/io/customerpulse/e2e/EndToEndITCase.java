@@ -46,6 +46,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobStatus;
@@ -309,38 +310,44 @@ class EndToEndITCase {
                             .setGammaGammaLogLikelihood(-4055.92)
                             .build();
             FitCommand.publish(model, config);
-            produce(
-                    config.kafka(),
-                    List.of(
-                            json(
-                                    "interaction",
-                                    "v3",
-                                    "clv-1",
-                                    now.minus(Duration.ofDays(1)),
-                                    "\"interaction_type\":\"PAGE_VIEW\"")));
 
+            // the model and the events come through different sources: an event processed before
+            // the model reached the operator is not scored, so keep sending one (a page view a
+            // day ago, late: applied at once) until a row carries the model
+            AtomicInteger sent = new AtomicInteger();
             // scored at the interaction's step, or at the daily re-scoring after it (the wall
             // clock moves the watermark on): T is measured to the day of the row's updated_at
             String[] scored =
                     await(
                                     "the profile scored by the published model",
-                                    () ->
-                                            query(
-                                                            db,
-                                                            "SELECT * FROM customer_profile WHERE clv_model IS NOT NULL",
-                                                            r -> r.getString("customer_id"),
-                                                            r ->
-                                                                    r.getString("clv_model")
-                                                                            + " "
-                                                                            + r.getDouble("p_alive")
-                                                                            + " "
-                                                                            + r.getLong(
-                                                                                    "predicted_clv_minor")
-                                                                            + " "
-                                                                            + r.getTimestamp(
-                                                                                            "updated_at")
-                                                                                    .getTime())
-                                                    .get("clv-1"))
+                                    () -> {
+                                        produce(
+                                                config.kafka(),
+                                                List.of(
+                                                        json(
+                                                                "interaction",
+                                                                "v3-" + sent.incrementAndGet(),
+                                                                "clv-1",
+                                                                now.minus(Duration.ofDays(1))
+                                                                        .plusMillis(sent.get()),
+                                                                "\"interaction_type\":\"PAGE_VIEW\"")));
+                                        return query(
+                                                        db,
+                                                        "SELECT * FROM customer_profile WHERE clv_model IS NOT NULL",
+                                                        r -> r.getString("customer_id"),
+                                                        r ->
+                                                                r.getString("clv_model")
+                                                                        + " "
+                                                                        + r.getDouble("p_alive")
+                                                                        + " "
+                                                                        + r.getLong(
+                                                                                "predicted_clv_minor")
+                                                                        + " "
+                                                                        + r.getTimestamp(
+                                                                                        "updated_at")
+                                                                                .getTime())
+                                                .get("clv-1");
+                                    })
                             .split(" ");
             long scoredAt = Long.parseLong(scored[3]);
             RfmStats c =
