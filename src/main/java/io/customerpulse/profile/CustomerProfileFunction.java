@@ -50,6 +50,11 @@ public class CustomerProfileFunction
 
     private static final String SERVED = "served";
 
+    /**
+     * Without a model, a customer with nothing else due wakes every this many rescore-intervals.
+     */
+    static final int DORMANT_CHECKS = 7;
+
     private final ProfileEngine engine;
     private final SeenIds seenIds;
     private final long horizon;
@@ -162,7 +167,7 @@ public class CustomerProfileFunction
                 break;
             }
             ProfileEngine.Step step = engine.step(key, s, next, takePending(s, next), false, clv);
-            if (step == null && next == rescoreAt) {
+            if (step == null && next == rescoreAt && clv != null) {
                 step = engine.rescore(key, s, next, clv);
             }
             emit(step, ctx, out);
@@ -192,15 +197,25 @@ public class CustomerProfileFunction
     }
 
     /**
-     * While a model is served, the first re-scoring time after the customer's last step: every
-     * clv.rescore-interval, shifted by a hash of the customer id so that customers are re-scored
-     * spread over the interval, not all at midnight. MAX without a model or an order.
+     * The first re-scoring time after the customer's last step, for a customer with an order: while
+     * a model is served every clv.rescore-interval; while none is, only for a customer with nothing
+     * else due (no waiting event, no limit ahead: CHURN_RISK and no order in 90 days) and only
+     * every {@value #DORMANT_CHECKS} intervals, so that the first model reaches such a customer
+     * within a week instead of at its next event, without waking active customers for nothing.
+     * Shifted by a hash of the customer id so that customers wake spread over the interval, not all
+     * at midnight.
      */
     private long nextRescoreAt(String customer, CustomerState s, ClvScorer clv) {
-        if (clv == null || s.getFirstOrderAt() == null || s.getNow() == null) {
+        if (s.getFirstOrderAt() == null || s.getNow() == null) {
             return Long.MAX_VALUE;
         }
         long interval = clvSettings.rescoreInterval().toMillis();
+        if (clv == null) {
+            if (nextStepAt(s) != Long.MAX_VALUE) {
+                return Long.MAX_VALUE;
+            }
+            interval *= DORMANT_CHECKS;
+        }
         long offset = Math.floorMod(MathUtils.murmurHash(customer.hashCode()), interval);
         return Math.floorDiv(s.getNow() - offset, interval) * interval + offset + interval;
     }

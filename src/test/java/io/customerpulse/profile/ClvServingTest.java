@@ -125,6 +125,26 @@ class ClvServingTest {
     }
 
     @Test
+    void shouldReachACustomerWithNothingDueWithinAWeekOfTheFirstModel() throws Exception {
+        try (ProfileHarness h = new ProfileHarness()) {
+            h.send(order("c1", 1_000, T0));
+            // churned at +60 d, the order left the 90-day window at +90 d: nothing is due any more
+            Instant dormant = T0.plus(DAY.multipliedBy(200));
+            h.watermark(dormant);
+            int before = h.profiles().size();
+            assertThat(h.timers()).isEqualTo(1); // the weekly check, not a daily one
+            h.serve(model("m1"));
+            h.watermark(dormant.plus(DAY.multipliedBy(7)));
+
+            List<CustomerProfile> after = h.profiles().subList(before, h.profiles().size());
+            assertThat(after).isNotEmpty();
+            assertThat(after.get(0).getClvModel()).isEqualTo("m1");
+            assertThat(after.get(0).getUpdatedAt()).isBefore(dormant.plus(DAY.multipliedBy(7)));
+            assertThat(after.get(0).getExpectedOrders90d()).isPositive();
+        }
+    }
+
+    @Test
     void shouldServeTheNewestValidModelOnly() throws Exception {
         try (ProfileHarness h = new ProfileHarness()) {
             h.serve(model("m2", T0.plusSeconds(60), VALUE.q()));
