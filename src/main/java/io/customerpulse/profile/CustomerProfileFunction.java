@@ -161,8 +161,9 @@ public class CustomerProfileFunction
         String key = ctx.getCurrentKey();
         s.setWakeUpAt(null); // this timer has fired
         while (true) {
-            long rescoreAt = nextRescoreAt(key, s, clv);
-            long next = Math.min(rescoreAt, nextStepAt(s));
+            long stepAt = nextStepAt(s);
+            long rescoreAt = nextRescoreAt(key, s, clv, stepAt);
+            long next = Math.min(rescoreAt, stepAt);
             if (next > timestamp || next > horizon) {
                 break;
             }
@@ -203,15 +204,15 @@ public class CustomerProfileFunction
      * every {@value #DORMANT_CHECKS} intervals, so that the first model reaches such a customer
      * within a week instead of at its next event, without waking active customers for nothing.
      * Shifted by a hash of the customer id so that customers wake spread over the interval, not all
-     * at midnight.
+     * at midnight. {@code stepAt} is {@link #nextStepAt}, which the callers have computed already.
      */
-    private long nextRescoreAt(String customer, CustomerState s, ClvScorer clv) {
+    private long nextRescoreAt(String customer, CustomerState s, ClvScorer clv, long stepAt) {
         if (s.getFirstOrderAt() == null || s.getNow() == null) {
             return Long.MAX_VALUE;
         }
         long interval = clvSettings.rescoreInterval().toMillis();
         if (clv == null) {
-            if (nextStepAt(s) != Long.MAX_VALUE) {
+            if (stepAt != Long.MAX_VALUE) {
                 return Long.MAX_VALUE;
             }
             interval *= DORMANT_CHECKS;
@@ -244,7 +245,8 @@ public class CustomerProfileFunction
 
     /** Keeps exactly one timer, at the next moment something is due (none beyond the horizon). */
     private void reschedule(CustomerState s, ClvScorer clv, ReadOnlyContext ctx) {
-        long next = Math.min(nextStepAt(s), nextRescoreAt(ctx.getCurrentKey(), s, clv));
+        long stepAt = nextStepAt(s);
+        long next = Math.min(stepAt, nextRescoreAt(ctx.getCurrentKey(), s, clv, stepAt));
         Long wanted = next == Long.MAX_VALUE || next > horizon ? null : next;
         Long registered = s.getWakeUpAt();
         if (wanted != null && wanted.equals(registered)) {
