@@ -16,13 +16,13 @@ import io.customerpulse.kafka.KafkaSinks;
 import io.customerpulse.kafka.KafkaSources;
 import io.customerpulse.postgres.Migrations;
 import io.customerpulse.postgres.PostgresSinks;
-import io.customerpulse.profile.CustomerProfileFunction;
+import io.customerpulse.profile.CustomerProfileOperator;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -90,14 +90,15 @@ public final class CustomerPulseJob {
                         .uid(Uids.ROUTE)
                         .name("route valid / dead-letter");
 
-        BroadcastStream<ClvModel> clvModels =
-                sources.clvModels(env).broadcast(CustomerProfileFunction.CLV_MODEL);
+        DataStream<ClvModel> clvModels = sources.clvModels(env).broadcast();
         SingleOutputStreamOperator<CustomerProfile> profiles =
                 events.keyBy(CustomerEvent::getCustomerId)
                         .connect(clvModels)
-                        .process(CustomerProfileFunction.of(config))
-                        .uid(Uids.PROFILES)
-                        .name("customer profiles");
+                        .transform(
+                                "customer profiles",
+                                new AvroTypeInfo<>(CustomerProfile.class),
+                                CustomerProfileOperator.of(config))
+                        .uid(Uids.PROFILES);
 
         DataStream<CampaignDelta> adDeltas =
                 events.getSideOutput(Outputs.AD_EVENTS)

@@ -1,71 +1,59 @@
 package io.customerpulse.attribution;
 
-import io.customerpulse.avro.state.Click;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
  * Which clicks an order is credited to, and how much each gets (DESIGN section 7). Pure functions
- * over the clicks kept in the customer's state; time is epoch milliseconds.
+ * over the clicks kept in the customer's state ({@link Clicks}, in click order: by time, equal
+ * times by event_id, so "latest" is the last); time is epoch milliseconds.
  */
 public final class Attribution {
-    /** Click order: by time, equal times by event_id. "Latest" is the largest in this order. */
-    public static final Comparator<Click> CLICK_ORDER =
-            Comparator.comparingLong(Click::getAt).thenComparing(Click::getEventId);
-
     private Attribution() {}
 
     /** One click's part of an order. */
-    public record Share(Click click, long amountMinor) {}
+    public record Share(String eventId, long clickAt, String campaignId, long amountMinor) {}
 
     /**
-     * The clicks that may be credited with an order at {@code orderAt}: orderAt - window < c <=
-     * orderAt.
-     */
-    public static List<Click> eligible(List<Click> clicks, long orderAt, long windowMillis) {
-        List<Click> in = new ArrayList<>();
-        for (Click c : clicks) {
-            if (c.getAt() <= orderAt && c.getAt() > orderAt - windowMillis) {
-                in.add(c);
-            }
-        }
-        in.sort(CLICK_ORDER);
-        return in;
-    }
-
-    /**
-     * The credit of an order of {@code amountMinor} under {@code model}; empty when no click is
-     * eligible.
+     * The credit of an order of {@code amountMinor} at {@code orderAt} under {@code model}: the
+     * clicks with orderAt - window &lt; c &lt;= orderAt; empty when there is none.
      */
     public static List<Share> credit(
             AttributionSettings.Model model,
-            List<Click> clicks,
+            Clicks clicks,
             long orderAt,
             long windowMillis,
             long amountMinor) {
-        List<Click> in = eligible(clicks, orderAt, windowMillis);
-        if (in.isEmpty()) {
+        int first = clicks.firstEligible(orderAt, windowMillis);
+        int end = clicks.endEligible(orderAt);
+        if (first >= end) {
             return List.of();
         }
         return switch (model) {
-            case LAST_CLICK -> List.of(new Share(in.get(in.size() - 1), amountMinor));
-            case FIRST_CLICK -> List.of(new Share(in.get(0), amountMinor));
+            case LAST_CLICK -> List.of(share(clicks, end - 1, amountMinor));
+            case FIRST_CLICK -> List.of(share(clicks, first, amountMinor));
             case LINEAR -> {
-                long[] parts = split(amountMinor, in.size());
-                List<Share> shares = new ArrayList<>(in.size());
-                for (int i = 0; i < in.size(); i++) {
-                    shares.add(new Share(in.get(i), parts[i]));
+                long[] parts = split(amountMinor, end - first);
+                List<Share> shares = new ArrayList<>(end - first);
+                for (int i = first; i < end; i++) {
+                    shares.add(share(clicks, i, parts[i - first]));
                 }
                 yield shares;
             }
         };
     }
 
-    /** The last click of the window (acquisition is always decided by last click), or null. */
-    public static Click lastClick(List<Click> clicks, long orderAt, long windowMillis) {
-        List<Click> in = eligible(clicks, orderAt, windowMillis);
-        return in.isEmpty() ? null : in.get(in.size() - 1);
+    /**
+     * The index of the last click of the window (acquisition is always decided by last click), or
+     * -1.
+     */
+    public static int lastClick(Clicks clicks, long orderAt, long windowMillis) {
+        int end = clicks.endEligible(orderAt);
+        return end > clicks.firstEligible(orderAt, windowMillis) ? end - 1 : -1;
+    }
+
+    private static Share share(Clicks clicks, int i, long amountMinor) {
+        return new Share(clicks.eventId(i), clicks.at(i), clicks.campaign(i), amountMinor);
     }
 
     /**

@@ -2,20 +2,17 @@ package io.customerpulse.attribution;
 
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.CustomerEvent;
-import io.customerpulse.avro.state.Click;
-import io.customerpulse.avro.state.Credit;
-import io.customerpulse.avro.state.CreditedOrder;
-import io.customerpulse.avro.state.CustomerState;
+import io.customerpulse.profile.Customer;
 import java.io.Serializable;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The attribution side of a customer's state: the clicks of the window, the credited orders of the
- * return window, and the acquisition. Each method says what it adds to campaign days as {@link
- * CampaignDelta}s. Called by the profile engine inside a step, after all events of that millisecond
- * were applied, so a click at the same millisecond as an order counts.
+ * The rules of the attribution part of a customer's state ({@link AttributionState}): the clicks of
+ * the window, the credited orders of the return window, and the acquisition. Each method adds what
+ * it contributes to campaign days as {@link CampaignDelta}s to a list the caller gives. Called by
+ * the profile engine inside a step, after all events of that millisecond were applied, so a click
+ * at the same millisecond as an order counts.
  */
 public final class AttributionLedger implements Serializable {
     private static final long MILLIS_PER_DAY = 86_400_000L;
@@ -31,132 +28,126 @@ public final class AttributionLedger implements Serializable {
     }
 
     /** Keeps a click for the window (unless it is already out of it at {@code now}). */
-    public void addClick(CustomerState s, CustomerEvent click, long now) {
+    public void addClick(AttributionState s, CustomerEvent click, long now) {
         long at = click.getEventTime().toEpochMilli();
         if (at + window <= now) {
             return; // a late click that can no longer be credited
         }
-        List<Click> clicks = s.getClicks();
-        Click c = new Click(click.getEventId(), at, click.getCampaignId(), click.getAmountMinor());
-        int i = clicks.size();
-        while (i > 0 && Attribution.CLICK_ORDER.compare(clicks.get(i - 1), c) > 0) {
-            i--;
-        }
-        clicks.add(i, c);
-        if (clicks.size() > settings.maxClicks()) {
-            clicks.remove(0);
-        }
+        s.clicks()
+                .add(
+                        click.getEventId(),
+                        at,
+                        click.getCampaignId(),
+                        click.getAmountMinor(),
+                        settings.maxClicks());
     }
 
     /**
      * Credits an order to the clicks of its window, once per order_id; the customer's first order
      * also decides the acquisition (7-day last click, or organic for good).
      */
-    public List<CampaignDelta> creditOrder(CustomerState s, CustomerEvent order) {
-        List<CampaignDelta> deltas = new ArrayList<>();
+    public void creditOrder(AttributionState s, CustomerEvent order, List<CampaignDelta> deltas) {
         long at = order.getEventTime().toEpochMilli();
-        if (!s.getAcquisitionDecided()) {
-            s.setAcquisitionDecided(true);
-            Click last = Attribution.lastClick(s.getClicks(), at, window);
-            if (last != null) {
+        Clicks clicks = s.clicks();
+        if (!s.acquisitionDecided()) {
+            int last = Attribution.lastClick(clicks, at, window);
+            if (last < 0) {
+                s.decideAcquisition(null, Customer.NONE);
+            } else {
+                String campaign = clicks.campaign(last);
                 long cac = 0;
-                for (Click c : Attribution.eligible(s.getClicks(), at, window)) {
-                    if (c.getCampaignId().equals(last.getCampaignId())) {
-                        cac += c.getCostMinor();
+                for (int i = clicks.firstEligible(at, window); i <= last; i++) {
+                    if (clicks.campaign(i).equals(campaign)) {
+                        cac += clicks.cost(i);
                     }
                 }
-                s.setAcquisitionCampaign(last.getCampaignId());
-                s.setCacMinor(cac);
-                deltas.add(delta(last.getCampaignId(), last.getAt()).setNewCustomers(1).build());
+                s.decideAcquisition(campaign, cac);
+                deltas.add(delta(campaign, clicks.at(last), 0, 0, 0, 1));
             }
         }
         if (isCredited(s, order.getOrderId())) {
-            return deltas;
+            return;
         }
         List<Attribution.Share> shares =
-                Attribution.credit(
-                        settings.model(), s.getClicks(), at, window, order.getAmountMinor());
+                Attribution.credit(settings.model(), clicks, at, window, order.getAmountMinor());
         if (shares.isEmpty()) {
-            return deltas;
+            return;
         }
-        List<Credit> credits = new ArrayList<>();
-        for (Attribution.Share share : shares) {
-            Click c = share.click();
-            credits.add(new Credit(c.getCampaignId(), c.getAt(), share.amountMinor()));
-            deltas.add(
-                    delta(c.getCampaignId(), c.getAt())
-                            .setAttributedOrders(1)
-                            .setAttributedSalesMinor(share.amountMinor())
-                            .build());
+        int n = shares.size();
+        String[] campaigns = new String[n];
+        long[] clickAt = new long[n];
+        long[] amounts = new long[n];
+        for (int i = 0; i < n; i++) {
+            Attribution.Share share = shares.get(i);
+            campaigns[i] = share.campaignId();
+            clickAt[i] = share.clickAt();
+            amounts[i] = share.amountMinor();
+            deltas.add(delta(share.campaignId(), share.clickAt(), 1, share.amountMinor(), 0, 0));
         }
-        List<CreditedOrder> credited = s.getCreditedOrders();
+        List<CreditedOrder> credited = s.credited();
         int i = credited.size();
-        while (i > 0 && credited.get(i - 1).getAt() > at) {
+        while (i > 0 && credited.get(i - 1).at() > at) {
             i--;
         }
-        credited.add(i, new CreditedOrder(order.getOrderId(), at, credits));
-        return deltas;
+        credited.add(i, new CreditedOrder(order.getOrderId(), at, campaigns, clickAt, amounts));
     }
 
     /** A refund of a credited order, reported on the return's day for the credited campaigns. */
-    public List<CampaignDelta> creditReturn(CustomerState s, CustomerEvent ret) {
-        for (CreditedOrder o : s.getCreditedOrders()) {
-            if (o.getOrderId().equals(ret.getOrderId())) {
-                List<Credit> credits = o.getCredits();
-                long[] weights = credits.stream().mapToLong(Credit::getAmountMinor).toArray();
-                long[] parts = Attribution.proportional(ret.getAmountMinor(), weights);
-                List<CampaignDelta> deltas = new ArrayList<>();
+    public void creditReturn(AttributionState s, CustomerEvent ret, List<CampaignDelta> deltas) {
+        for (CreditedOrder o : s.credited()) {
+            if (o.orderId().equals(ret.getOrderId())) {
+                long[] parts = Attribution.proportional(ret.getAmountMinor(), o.amountMinor());
                 long at = ret.getEventTime().toEpochMilli();
                 for (int i = 0; i < parts.length; i++) {
-                    deltas.add(
-                            delta(credits.get(i).getCampaignId(), at)
-                                    .setAttributedReturnsMinor(parts[i])
-                                    .build());
+                    deltas.add(delta(o.campaigns()[i], at, 0, 0, parts[i], 0));
                 }
-                return deltas;
+                return;
             }
         }
-        return List.of();
     }
 
     /**
-     * Forgets clicks out of the window and credited orders out of the return window at {@code t}.
+     * Forgets clicks out of the window and credited orders out of the return window at {@code t}:
+     * those whose end is at or before {@code t} ({@code inclusive}, after a step's events) or
+     * strictly before it (before them: an end that falls on the step's millisecond comes after its
+     * events, DESIGN section 3). Forgetting needs no timer of its own: nothing reads an expired
+     * click, and a credited order is only looked up by a return, inside a step.
      */
-    public void expire(CustomerState s, long t) {
-        List<Click> clicks = s.getClicks();
-        while (!clicks.isEmpty() && clicks.get(0).getAt() + window <= t) {
-            clicks.remove(0);
+    public void forget(AttributionState s, long t, boolean inclusive) {
+        s.clicks().forget(window, t, inclusive);
+        List<CreditedOrder> credited = s.credited();
+        int n = 0;
+        while (n < credited.size()
+                && (inclusive
+                        ? credited.get(n).at() + returnWindow <= t
+                        : credited.get(n).at() + returnWindow < t)) {
+            n++;
         }
-        List<CreditedOrder> credited = s.getCreditedOrders();
-        while (!credited.isEmpty() && credited.get(0).getAt() + returnWindow <= t) {
-            credited.remove(0);
+        if (n > 0) {
+            credited.subList(0, n).clear();
         }
     }
 
-    /** When the next click or credited order is forgotten; {@code Long.MAX_VALUE} if never. */
-    public long nextExpiry(CustomerState s) {
-        long next = Long.MAX_VALUE;
-        if (!s.getClicks().isEmpty()) {
-            next = s.getClicks().get(0).getAt() + window;
-        }
-        if (!s.getCreditedOrders().isEmpty()) {
-            next = Math.min(next, s.getCreditedOrders().get(0).getAt() + returnWindow);
-        }
-        return next;
-    }
-
-    private static boolean isCredited(CustomerState s, String orderId) {
-        for (CreditedOrder o : s.getCreditedOrders()) {
-            if (o.getOrderId().equals(orderId)) {
+    private static boolean isCredited(AttributionState s, String orderId) {
+        for (CreditedOrder o : s.credited()) {
+            if (o.orderId().equals(orderId)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static CampaignDelta.Builder delta(String campaign, long at) {
-        return CampaignDelta.newBuilder()
-                .setCampaignId(campaign)
-                .setDay(LocalDate.ofEpochDay(Math.floorDiv(at, MILLIS_PER_DAY)));
+    private static CampaignDelta delta(
+            String campaign, long at, long orders, long sales, long returns, long newCustomers) {
+        return new CampaignDelta(
+                campaign,
+                LocalDate.ofEpochDay(Math.floorDiv(at, MILLIS_PER_DAY)),
+                0L,
+                0L,
+                0L,
+                orders,
+                sales,
+                returns,
+                newCustomers);
     }
 }

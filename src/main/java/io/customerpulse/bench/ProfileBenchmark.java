@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.PulseSources;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
-import io.customerpulse.avro.state.CustomerState;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.json.AvroJson;
-import io.customerpulse.profile.CustomerProfileFunction;
-import io.customerpulse.profile.ProfileEngine;
-import io.customerpulse.profile.SeenIds;
+import io.customerpulse.profile.CustomerProfileOperator;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -27,14 +24,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FlatMapFunction;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
 
@@ -94,33 +95,55 @@ public final class ProfileBenchmark {
 
     private record Run(double eventsPerSecond, double eventsPerCpuSecond) {}
 
+    static final String FLOOR = "floor: keyBy, stateless pass-through";
+    static final String PEER = "peer (q18): keyBy, last event in ValueState, RocksDB";
+    static final String ROCKSDB_P1 = "customer operator, RocksDB, p1";
+    static final String HEAP_P1 = "customer operator, heap, p1";
+    static final String ROCKSDB_P2 = "customer operator, RocksDB, p2";
+    static final String LIMIT = "limit: the operator's logic alone, one thread";
+
     private static void throughput(BenchEvents ev, int repeats, Path dir) throws Exception {
         System.out.printf(
-                "throughput: %,d events, %,d customers, %d repeats%n",
+                "throughput: %,d events, %,d customers, %d repeats, interleaved%n",
                 ev.n(), ev.customers(), repeats);
+        long built = System.nanoTime();
+        ev.prebuilt();
+        System.out.printf(
+                "  %,d events built in %.1f s (before anything is timed)%n",
+                ev.n(), (System.nanoTime() - built) / 1e9);
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         for (int r = 0; r < repeats; r++) {
-            measure(runs, "limit: plain Java loop over a HashMap", () -> limit(ev));
-            measure(runs, "job, RocksDB, parallelism 1", () -> job(ev, "rocksdb", 1, dir));
-            measure(runs, "job, heap, parallelism 1", () -> job(ev, "hashmap", 1, dir));
-            measure(runs, "job, RocksDB, parallelism 2", () -> job(ev, "rocksdb", 2, dir));
+            measure(runs, FLOOR, () -> job(ev, Pipeline.FLOOR, "rocksdb", 1, dir));
+            measure(runs, PEER, () -> job(ev, Pipeline.PEER, "rocksdb", 1, dir));
+            measure(runs, ROCKSDB_P1, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 1, dir));
+            measure(runs, HEAP_P1, () -> job(ev, Pipeline.OPERATOR, "hashmap", 1, dir));
+            measure(runs, ROCKSDB_P2, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 2, dir));
+            measure(runs, LIMIT, () -> limit(ev));
         }
-        double limit = median(runs.get("limit: plain Java loop over a HashMap"), true);
+        double floor = median(runs.get(FLOOR), false);
+        double peer = median(runs.get(PEER), false);
+        double limit = median(runs.get(LIMIT), false);
         System.out.printf(
-                "%n| configuration | events/s (median) | events per CPU-second (median) | runs (events/s) | ÷ limit |%n");
-        System.out.println("|---|---|---|---|---|");
+                "%n| pipeline | events/s | events per CPU-second | runs (events per CPU-second)"
+                        + " | ÷ floor | ÷ peer | ÷ limit |%n");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (var e : runs.entrySet()) {
-            double rate = median(e.getValue(), true);
+            double perCpu = median(e.getValue(), false);
             System.out.printf(
-                    "| %s | %,.0f | %,.0f | %s | %.3f |%n",
+                    "| %s | %,.0f | %,.0f | %s | %.2f | %.2f | %.3f |%n",
                     e.getKey(),
-                    rate,
-                    median(e.getValue(), false),
+                    median(e.getValue(), true),
+                    perCpu,
                     e.getValue().stream()
-                            .map(x -> String.format("%,.0f", x.eventsPerSecond()))
-                            .toList(),
-                    rate / limit);
+                            .map(x -> String.format("%,.0f", x.eventsPerCpuSecond()))
+                            .collect(Collectors.joining(" / ")),
+                    perCpu / floor,
+                    perCpu / peer,
+                    perCpu / limit);
         }
+        System.out.printf(
+                "%nRocksDB ÷ heap (p1, per CPU-second): %.2f%n",
+                median(runs.get(ROCKSDB_P1), false) / median(runs.get(HEAP_P1), false));
     }
 
     private interface Measured {
@@ -132,7 +155,7 @@ public final class ProfileBenchmark {
         System.gc();
         Run r = m.run();
         System.out.printf(
-                "  %-40s %,12.0f events/s %,12.0f events/CPU-s%n",
+                "  %-52s %,12.0f events/s %,12.0f events/CPU-s%n",
                 name, r.eventsPerSecond(), r.eventsPerCpuSecond());
         runs.computeIfAbsent(name, k -> new ArrayList<>()).add(r);
     }
@@ -153,41 +176,27 @@ public final class ProfileBenchmark {
                 .getProcessCpuTime();
     }
 
+    /** The configuration every operator run uses: the job's defaults, as of the last event. */
+    static JobConfig config(BenchEvents ev) {
+        return JobConfig.defaults().withAsOf(java.time.Instant.ofEpochMilli(ev.lastTime()));
+    }
+
     /**
-     * The limit: what the profile logic costs with nothing around it. The same events in time
-     * order, the same de-duplication and {@link ProfileEngine} steps (limits due before an event
-     * first, as the operator's timer does), state in a HashMap: no Flink, no serialization, no
-     * watermarks.
+     * The limit: the customer operator's logic alone ({@link EngineLoop}) over the same prebuilt
+     * events, on one thread, with no Flink around it.
      */
     static Run limit(BenchEvents ev) {
-        JobConfig config = JobConfig.defaults();
-        ProfileEngine engine = ProfileEngine.of(config);
-        SeenIds seen = new SeenIds(config.dedupRetention(), config.dedupMaxIds());
-        Map<String, CustomerState> states = new HashMap<>();
+        CustomerEvent[] events = ev.prebuilt();
+        EngineLoop loop = new EngineLoop(config(ev));
         long cpu = cpuNanos();
         long start = System.nanoTime();
-        long profiles = 0;
-        for (long i = 0; i < ev.n(); i++) {
-            CustomerEvent e = ev.event(i);
-            String key = e.getCustomerId();
-            CustomerState s = states.computeIfAbsent(key, k -> ProfileEngine.newState());
-            if (seen.checkAndRemember(s, e)) {
-                continue;
-            }
-            long t = e.getEventTime().toEpochMilli();
-            for (Long due = engine.nextLimitAt(s); due != null && due < t; ) {
-                profiles += engine.step(key, s, due, List.of(), false) == null ? 0 : 1;
-                due = engine.nextLimitAt(s);
-            }
-            profiles += engine.step(key, s, t, List.of(e), false) == null ? 0 : 1;
-            seen.forget(s, t);
-        }
+        long profiles = loop.run(events, null);
         double seconds = (System.nanoTime() - start) / 1e9;
         double cpuSeconds = (cpuNanos() - cpu) / 1e9;
         if (profiles == 0) {
             throw new IllegalStateException("no profile was produced");
         }
-        return new Run(ev.n() / seconds, ev.n() / cpuSeconds);
+        return new Run(events.length / seconds, events.length / cpuSeconds);
     }
 
     private static Configuration flink(String backend, int parallelism, Path dir) {
@@ -208,24 +217,81 @@ public final class ProfileBenchmark {
         return conf;
     }
 
-    /** The operator as the job runs it (same class, same configuration), fed by the generator. */
-    private static void topology(StreamExecutionEnvironment env, DataStream<CustomerEvent> events) {
-        events.assignTimestampsAndWatermarks(
-                        WatermarkStrategy.<CustomerEvent>forBoundedOutOfOrderness(
-                                        Duration.ofMinutes(5))
-                                .withTimestampAssigner((e, ts) -> e.getEventTime().toEpochMilli()))
-                .name("timestamps")
-                .keyBy(CustomerEvent::getCustomerId)
-                .connect(PulseSources.noClvModels(env).broadcast(CustomerProfileFunction.CLV_MODEL))
-                .process(CustomerProfileFunction.of(JobConfig.defaults()))
-                .returns(new AvroTypeInfo<>(CustomerProfile.class))
-                .uid("customer-profiles")
-                .name("customer profiles")
-                .sinkTo(new DiscardingSink<>())
-                .name("discard");
+    /** What runs between the source and the discarding sink. */
+    enum Pipeline {
+        /** keyBy and a stateless pass-through: what reading, shuffling and emitting cost. */
+        FLOOR,
+        /** keyBy, the customer's last event kept in a ValueState and emitted (Nexmark q18). */
+        PEER,
+        /** keyBy and the customer operator exactly as the job configures it. */
+        OPERATOR
     }
 
-    static Run job(BenchEvents ev, String backend, int parallelism, Path dir) throws Exception {
+    /** The q18-style peer: keeps each customer's last event and emits it. */
+    static final class KeepLast extends KeyedProcessFunction<String, CustomerEvent, CustomerEvent> {
+        private transient ValueState<CustomerEvent> last;
+
+        @Override
+        public void open(org.apache.flink.api.common.functions.OpenContext ctx) {
+            last =
+                    getRuntimeContext()
+                            .getState(
+                                    new ValueStateDescriptor<>(
+                                            "last", new AvroTypeInfo<>(CustomerEvent.class)));
+        }
+
+        @Override
+        public void processElement(CustomerEvent e, Context ctx, Collector<CustomerEvent> out)
+                throws Exception {
+            CustomerEvent previous = last.value();
+            if (previous == null || previous.getEventTime().compareTo(e.getEventTime()) <= 0) {
+                last.update(e);
+                out.collect(e);
+            }
+        }
+    }
+
+    private static void topology(
+            StreamExecutionEnvironment env,
+            DataStream<CustomerEvent> events,
+            Pipeline pipeline,
+            JobConfig config) {
+        DataStream<CustomerEvent> timed =
+                events.assignTimestampsAndWatermarks(
+                                WatermarkStrategy.<CustomerEvent>forBoundedOutOfOrderness(
+                                                Duration.ofMinutes(5))
+                                        .withTimestampAssigner(
+                                                (e, ts) -> e.getEventTime().toEpochMilli()))
+                        .name("timestamps");
+        var keyed = timed.keyBy(CustomerEvent::getCustomerId);
+        switch (pipeline) {
+            case FLOOR ->
+                    keyed.map(e -> e)
+                            .returns(new AvroTypeInfo<>(CustomerEvent.class))
+                            .name("pass-through")
+                            .sinkTo(new DiscardingSink<>())
+                            .name("discard");
+            case PEER ->
+                    keyed.process(new KeepLast())
+                            .returns(new AvroTypeInfo<>(CustomerEvent.class))
+                            .uid("keep-last")
+                            .name("keep last event")
+                            .sinkTo(new DiscardingSink<>())
+                            .name("discard");
+            case OPERATOR ->
+                    keyed.connect(PulseSources.noClvModels(env).broadcast())
+                            .transform(
+                                    "customer profiles",
+                                    new AvroTypeInfo<>(CustomerProfile.class),
+                                    CustomerProfileOperator.of(config))
+                            .uid("customer-profiles")
+                            .sinkTo(new DiscardingSink<>())
+                            .name("discard");
+        }
+    }
+
+    static Run job(BenchEvents ev, Pipeline pipeline, String backend, int parallelism, Path dir)
+            throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(
                         parallelism, flink(backend, parallelism, dir));
@@ -233,15 +299,24 @@ public final class ProfileBenchmark {
         // k + j * parallelism, so all subtasks move through event time together
         long n = ev.n() - ev.n() % parallelism;
         long perSplit = n / parallelism;
+        ev.prebuilt();
         topology(
                 env,
                 env.fromSequence(0, n - 1)
                         .name("sequence")
-                        .map(seq -> ev.event((seq % perSplit) * parallelism + seq / perSplit))
+                        .map(
+                                seq ->
+                                        ev.prebuilt()[
+                                                (int)
+                                                        ((seq % perSplit) * parallelism
+                                                                + seq / perSplit)])
                         .returns(new AvroTypeInfo<>(CustomerEvent.class))
-                        .name("generate"));
+                        .name("prebuilt events"),
+                pipeline,
+                config(ev));
         long cpu = cpuNanos();
-        JobExecutionResult result = env.execute("bench " + backend + " p" + parallelism);
+        JobExecutionResult result =
+                env.execute("bench " + pipeline + " " + backend + " p" + parallelism);
         double cpuSeconds = (cpuNanos() - cpu) / 1e9;
         double seconds = result.getNetRuntime() / 1e3;
         return new Run(n / seconds, n / cpuSeconds);
@@ -290,7 +365,9 @@ public final class ProfileBenchmark {
                         .name("sequence")
                         .flatMap(new Feed(ev))
                         .returns(new AvroTypeInfo<>(CustomerEvent.class))
-                        .name("generate"));
+                        .name("generate"),
+                Pipeline.OPERATOR,
+                JobConfig.defaults());
         System.out.printf(
                 "state: %,d events, %,d customers, RocksDB, incremental checkpoints every 5 s%n",
                 ev.n(), ev.customers());

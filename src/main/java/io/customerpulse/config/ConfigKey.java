@@ -28,6 +28,10 @@ public enum ConfigKey {
             "watermark.wall-clock-max-delay",
             "1 min",
             "live mode: a partition idle for watermark.idleness advances with the wall clock minus this, so timers fire on a quiet night; 0 turns it off"),
+    WALL_CLOCK_TOLERANCE(
+            "watermark.wall-clock-tolerance",
+            "1 min",
+            "live mode: event time, and so every output's time, never runs more than this ahead of the wall clock; a watermark further ahead waits for the clock (keep it below the brokers' message.timestamp.after.max.ms)"),
     MAX_AMOUNT(
             "validation.max-amount",
             "1000000",
@@ -72,6 +76,18 @@ public enum ConfigKey {
             "state.max-returned-order-ids",
             "1000",
             "cap on the returned order ids kept per customer to count distinct returned_orders"),
+    CACHE_MAX_CUSTOMERS(
+            "profile.cache.max-customers",
+            "100000",
+            "customers the customer operator keeps decoded in memory, per parallel instance; the least recently used are written back to keyed state past it"),
+    CACHE_MAX_DIRTY(
+            "profile.cache.max-dirty",
+            "20000",
+            "changed customers not yet written back, per parallel instance; bounds the write-back before a checkpoint barrier"),
+    CACHE_MAX_WAITING_EVENTS(
+            "profile.cache.max-waiting-events",
+            "200000",
+            "events waiting for the watermark held in memory, per parallel instance; past it the customers holding them longest move them to keyed state"),
     ATTRIBUTION_MODEL(
             "attribution.model",
             "LAST_CLICK",

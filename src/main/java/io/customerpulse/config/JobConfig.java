@@ -5,6 +5,7 @@ import io.customerpulse.campaign.CampaignSettings;
 import io.customerpulse.clv.ClvSettings;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.postgres.PostgresSettings;
+import io.customerpulse.profile.ProfileCacheSettings;
 import io.customerpulse.profile.SegmentThresholds;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -30,6 +31,7 @@ public record JobConfig(
         Duration maxOutOfOrderness,
         Duration idleness,
         Duration wallClockMaxDelay,
+        Duration wallClockTolerance,
         long maxAmountMinor,
         Instant minEventTime,
         Duration maxAhead,
@@ -38,6 +40,7 @@ public record JobConfig(
         int dedupMaxIds,
         SegmentThresholds segments,
         int maxReturnedOrderIds,
+        ProfileCacheSettings profileCache,
         AttributionSettings attribution,
         CampaignSettings campaigns,
         ClvSettings clv,
@@ -89,6 +92,7 @@ public record JobConfig(
                 positive(ConfigKey.MAX_OUT_OF_ORDERNESS, v),
                 duration(ConfigKey.IDLENESS, v.get(ConfigKey.IDLENESS)),
                 duration(ConfigKey.WALL_CLOCK_MAX_DELAY, v.get(ConfigKey.WALL_CLOCK_MAX_DELAY)),
+                duration(ConfigKey.WALL_CLOCK_TOLERANCE, v.get(ConfigKey.WALL_CLOCK_TOLERANCE)),
                 decimal(ConfigKey.MAX_AMOUNT, v.get(ConfigKey.MAX_AMOUNT))
                         .movePointRight(exponent)
                         .longValueExact(),
@@ -102,6 +106,16 @@ public record JobConfig(
                         ConfigKey.MAX_RETURNED_ORDER_IDS,
                         v.get(ConfigKey.MAX_RETURNED_ORDER_IDS),
                         1),
+                new ProfileCacheSettings(
+                        integer(
+                                ConfigKey.CACHE_MAX_CUSTOMERS,
+                                v.get(ConfigKey.CACHE_MAX_CUSTOMERS),
+                                1),
+                        integer(ConfigKey.CACHE_MAX_DIRTY, v.get(ConfigKey.CACHE_MAX_DIRTY), 0),
+                        integer(
+                                ConfigKey.CACHE_MAX_WAITING_EVENTS,
+                                v.get(ConfigKey.CACHE_MAX_WAITING_EVENTS),
+                                0)),
                 new AttributionSettings(
                         model(v.get(ConfigKey.ATTRIBUTION_MODEL)),
                         positive(ConfigKey.ATTRIBUTION_WINDOW, v),
@@ -172,6 +186,7 @@ public record JobConfig(
                 maxOutOfOrderness,
                 idleness,
                 wallClockMaxDelay,
+                wallClockTolerance,
                 maxAmountMinor,
                 minEventTime,
                 maxAhead,
@@ -180,6 +195,7 @@ public record JobConfig(
                 dedupMaxIds,
                 segments,
                 maxReturnedOrderIds,
+                profileCache,
                 attribution,
                 campaigns,
                 clv,

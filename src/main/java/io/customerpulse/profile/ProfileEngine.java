@@ -9,34 +9,39 @@ import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.EventKind;
 import io.customerpulse.avro.Segment;
 import io.customerpulse.avro.SegmentChange;
-import io.customerpulse.avro.state.CustomerState;
 import io.customerpulse.clv.ClvScorer;
 import io.customerpulse.clv.RfmStats;
 import io.customerpulse.config.JobConfig;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.StringJoiner;
 
 /**
  * The arithmetic of a customer's profile (DESIGN section 4), one step at a time. A step is either
  * the events of one millisecond (applied in event_id order) followed by the limits that fall on
  * that millisecond, or a limit alone. Plain Java with no Flink in it, so the rules can be tested
- * and benchmarked without a runtime; {@link CustomerProfileFunction} decides when steps happen.
+ * and benchmarked without a runtime; {@link CustomerSteps} decides which steps happen when.
+ *
+ * <p>Not thread-safe: each operator instance has its own (it reuses a list for campaign deltas).
  */
 public final class ProfileEngine implements Serializable {
     private static final double MILLIS_PER_DAY = 86_400_000.0;
+    private static final int CREDITING =
+            (1 << EventKind.ORDER.ordinal()) | (1 << EventKind.RETURN.ordinal());
 
-    private final SegmentThresholds limits;
     private final SegmentRules rules;
     private final AttributionLedger ledger;
     private final int maxReturnedOrderIds;
+    private final long ordersWindow;
     private final String currency;
     private final double minorPerUnit;
+
+    /** Reasons by kinds of the step's events, lateness, window exit and inactivity. */
+    private final String[] reasons = new String[1 << (EventKind.values().length + 3)];
+
+    private transient List<CampaignDelta> deltas;
 
     public ProfileEngine(
             SegmentThresholds limits,
@@ -44,10 +49,10 @@ public final class ProfileEngine implements Serializable {
             int maxReturnedOrderIds,
             String currency,
             long minorPerUnit) {
-        this.limits = limits;
         this.rules = new SegmentRules(limits);
         this.ledger = new AttributionLedger(attribution);
         this.maxReturnedOrderIds = maxReturnedOrderIds;
+        this.ordersWindow = limits.ordersWindow().toMillis();
         this.currency = currency;
         this.minorPerUnit = minorPerUnit;
     }
@@ -62,250 +67,249 @@ public final class ProfileEngine implements Serializable {
                 config.clv().minorPerUnit());
     }
 
-    /**
-     * What a step produced: the new profile, a segment change and alert when there was one, and
-     * what it adds to campaign days (attributed orders, new customers, refunds).
-     */
-    public record Step(
-            CustomerProfile profile,
-            SegmentChange change,
-            ChurnAlert alert,
-            List<CampaignDelta> campaignDeltas) {}
-
-    /** An empty state: no events yet. */
-    public static CustomerState newState() {
-        return CustomerState.newBuilder().build();
+    SegmentRules rules() {
+        return rules;
     }
 
     /**
-     * The earliest time after the last step at which a limit falls: the churn deadline (unless
-     * already CHURN_RISK), the moment the oldest order leaves the orders_90d window, or a click or
-     * credited order is forgotten. Null if none.
-     */
-    public Long nextLimitAt(CustomerState s) {
-        long after = s.getNow() == null ? Long.MIN_VALUE : s.getNow();
-        long forget = ledger.nextExpiry(s);
-        long next = forget > after ? forget : Long.MAX_VALUE;
-        Long churnAt = rules.churnDeadline(s);
-        if (churnAt != null && s.getSegment() != Segment.CHURN_RISK && churnAt > after) {
-            next = Math.min(next, churnAt);
-        }
-        if (!s.getOrderTimes90d().isEmpty()) {
-            long expiry = s.getOrderTimes90d().get(0) + limits.ordersWindow().toMillis();
-            if (expiry > after) {
-                next = Math.min(next, expiry);
-            }
-        }
-        return next == Long.MAX_VALUE ? null : next;
-    }
-
-    /**
-     * Applies one step at event time {@code t}: {@code events} (possibly none) in event_id order,
-     * then every limit due at {@code t}. Returns null when the step changed nothing (no version).
+     * Applies one step at event time {@code t}: the first {@code count} of {@code events} (in
+     * event_id order; none for a limit alone), then every limit due at {@code t}. Writes what it
+     * produced to {@code out} and returns true, or returns false when the step changed nothing that
+     * shows (no version).
      *
      * @param late whether the events arrived behind the watermark (the reason says so)
+     * @param clv the served CLV model's scorer, or null (predictions empty)
      */
-    public Step step(
-            String customerId, CustomerState s, long t, List<CustomerEvent> events, boolean late) {
-        return step(customerId, s, t, events, late, null);
-    }
-
-    /**
-     * {@link #step(String, CustomerState, long, List, boolean)}, with the profile scored by {@code
-     * clv} when a CLV model is served (null: predictions empty).
-     */
-    public Step step(
+    public boolean step(
             String customerId,
-            CustomerState s,
+            Customer c,
             long t,
             List<CustomerEvent> events,
+            int count,
             boolean late,
-            ClvScorer clv) {
-        Set<EventKind> kinds = EnumSet.noneOf(EventKind.class);
-        List<CustomerEvent> ordered = new ArrayList<>(events);
-        ordered.sort(Comparator.comparing(CustomerEvent::getEventId));
-        for (CustomerEvent e : ordered) {
-            apply(s, e, t);
-            kinds.add(e.getKind());
+            ClvScorer clv,
+            StepOutput out) {
+        ledger.forget(c.ads, t, false); // what ended before this millisecond
+        int kinds = 0;
+        for (int i = 0; i < count; i++) {
+            CustomerEvent e = events.get(i);
+            apply(c, e, t);
+            kinds |= 1 << e.getKind().ordinal();
         }
-        List<CampaignDelta> deltas = new ArrayList<>();
-        for (CustomerEvent e : ordered) { // after every click of this millisecond is in
-            if (e.getKind() == EventKind.ORDER) {
-                deltas.addAll(ledger.creditOrder(s, e));
-            } else if (e.getKind() == EventKind.RETURN) {
-                deltas.addAll(ledger.creditReturn(s, e));
+        List<CampaignDelta> credits = deltas();
+        credits.clear();
+        if ((kinds & CREDITING) != 0) {
+            for (int i = 0; i < count; i++) { // after every click of this millisecond is in
+                CustomerEvent e = events.get(i);
+                if (e.getKind() == EventKind.ORDER) {
+                    ledger.creditOrder(c.ads, e, credits);
+                } else if (e.getKind() == EventKind.RETURN) {
+                    ledger.creditReturn(c.ads, e, credits);
+                }
             }
         }
-        ledger.expire(s, t);
-        boolean expired = expireOrders(s, t);
-        s.setNow(t);
+        ledger.forget(c.ads, t, true); // and what ends on it, after its events
+        boolean expired = expireOrders(c, t);
+        c.now = t;
 
-        Segment before = s.getSegment();
-        Segment after = rules.evaluate(s, t);
-        if (events.isEmpty() && !expired && after == before) {
-            return null;
+        Segment before = c.segment;
+        Segment after = rules.evaluate(c, t);
+        if (count == 0 && !expired && after == before) {
+            return false;
         }
-        s.setVersion(s.getVersion() + 1);
-        String reason =
-                reason(kinds, late, expired, after == Segment.CHURN_RISK && events.isEmpty());
+        c.version++;
+        String reason = reason(kinds, late, expired, after == Segment.CHURN_RISK && count == 0);
 
         SegmentChange change = null;
         ChurnAlert alert = null;
         if (after != before) {
-            long netRevenue = SegmentRules.netRevenue(s);
-            change =
-                    SegmentChange.newBuilder()
-                            .setCustomerId(customerId)
-                            .setFromSegment(before)
-                            .setToSegment(after)
-                            .setAt(Instant.ofEpochMilli(t))
-                            .setReason(reason)
-                            .setClvMinor(netRevenue)
-                            .setVersion(s.getVersion())
-                            .build();
+            long netRevenue = SegmentRules.netRevenue(c);
+            Instant at = Instant.ofEpochMilli(t);
+            change = new SegmentChange();
+            change.setCustomerId(customerId);
+            change.setFromSegment(before);
+            change.setToSegment(after);
+            change.setAt(at);
+            change.setReason(reason);
+            change.setClvMinor(netRevenue);
+            change.setVersion(c.version);
             if (after == Segment.CHURN_RISK) {
-                alert =
-                        ChurnAlert.newBuilder()
-                                .setCustomerId(customerId)
-                                .setAt(Instant.ofEpochMilli(t))
-                                .setLastInteractionAt(instant(s.getLastInteractionAt()))
-                                .setPreviousSegment(before)
-                                .setUrgent(rules.isUrgent(s, t))
-                                .setClvMinor(netRevenue)
-                                .build();
+                alert = new ChurnAlert();
+                alert.setCustomerId(customerId);
+                alert.setAt(at);
+                alert.setLastInteractionAt(instant(c.lastInteractionAt));
+                alert.setPreviousSegment(before);
+                alert.setUrgent(rules.isUrgent(c, t));
+                alert.setClvMinor(netRevenue);
             }
             if (before == Segment.HIGH_VALUE) {
-                s.setHighValueUntil(t);
+                c.highValueUntil = t;
             }
-            s.setSegment(after);
-            s.setSegmentSince(t);
+            c.segment = after;
+            c.segmentSince = t;
         }
-        return new Step(profile(customerId, s, t, clv), change, alert, deltas);
+        out.profile(profile(customerId, c, t, clv), t);
+        if (change != null) {
+            out.segmentChange(change, t);
+        }
+        if (alert != null) {
+            out.churnAlert(alert, t);
+        }
+        for (int i = 0; i < credits.size(); i++) {
+            out.campaignDelta(credits.get(i), t);
+        }
+        return true;
     }
 
     /**
      * A step with no events and no limit due that only brings the predictions up to {@code t} (T
      * grows while a customer does nothing; a new model changes every prediction). Call it only
-     * where {@link #step} returned null for {@code t}.
+     * where {@link #step} returned false for {@code t}.
      */
-    public Step rescore(String customerId, CustomerState s, long t, ClvScorer clv) {
-        s.setNow(t);
-        s.setVersion(s.getVersion() + 1);
-        return new Step(profile(customerId, s, t, clv), null, null, List.of());
+    public void rescore(String customerId, Customer c, long t, ClvScorer clv, StepOutput out) {
+        c.now = t;
+        c.version++;
+        out.profile(profile(customerId, c, t, clv), t);
     }
 
-    private void apply(CustomerState s, CustomerEvent e, long t) {
+    private List<CampaignDelta> deltas() {
+        if (deltas == null) {
+            deltas = new ArrayList<>();
+        }
+        return deltas;
+    }
+
+    private void apply(Customer c, CustomerEvent e, long t) {
         long at = e.getEventTime().toEpochMilli();
         switch (e.getKind()) {
-            case ORDER -> applyOrder(s, e, at, t);
-            case RETURN -> applyReturn(s, e);
+            case ORDER -> applyOrder(c, e, at, t);
+            case RETURN -> applyReturn(c, e);
             case CLICK -> {
-                s.setEngaged(true);
-                ledger.addClick(s, e, t);
+                c.engaged = true;
+                ledger.addClick(c.ads, e, t);
             }
-            case INTERACTION -> s.setEngaged(true);
+            case INTERACTION -> c.engaged = true;
             case IMPRESSION -> {
                 return; // impressions are not customer activity (DESIGN section 4)
             }
         }
-        Long last = s.getLastInteractionAt();
-        s.setLastInteractionAt(last == null ? at : Math.max(last, at));
+        c.lastInteractionAt =
+                c.lastInteractionAt == Customer.NONE ? at : Math.max(c.lastInteractionAt, at);
     }
 
-    private void applyOrder(CustomerState s, CustomerEvent e, long at, long t) {
-        RepeatPurchases.add(s, at, e.getAmountMinor());
-        s.setOrdersTotal(s.getOrdersTotal() + 1);
-        s.setGmvMinor(s.getGmvMinor() + e.getAmountMinor());
-        Long first = s.getFirstOrderAt();
-        Long second = s.getSecondOrderAt();
-        if (first == null || at < first) {
-            s.setSecondOrderAt(first);
-            s.setFirstOrderAt(at);
-        } else if (second == null || at < second) {
-            s.setSecondOrderAt(at);
+    private void applyOrder(Customer c, CustomerEvent e, long at, long t) {
+        RepeatPurchases.add(c, at, e.getAmountMinor());
+        c.ordersTotal++;
+        c.gmvMinor += e.getAmountMinor();
+        if (c.firstOrderAt == Customer.NONE || at < c.firstOrderAt) {
+            c.secondOrderAt = c.firstOrderAt;
+            c.firstOrderAt = at;
+        } else if (c.secondOrderAt == Customer.NONE || at < c.secondOrderAt) {
+            c.secondOrderAt = at;
         }
-        Long last = s.getLastOrderAt();
-        s.setLastOrderAt(last == null ? at : Math.max(last, at));
-        if (at + limits.ordersWindow().toMillis() > t) {
-            List<Long> times = s.getOrderTimes90d();
-            int i = times.size();
-            while (i > 0 && times.get(i - 1) > at) {
-                i--;
-            }
-            times.add(i, at);
+        c.lastOrderAt = c.lastOrderAt == Customer.NONE ? at : Math.max(c.lastOrderAt, at);
+        if (at + ordersWindow > t) {
+            c.addOrderTime(at);
         }
     }
 
-    private void applyReturn(CustomerState s, CustomerEvent e) {
-        s.setRefundsMinor(s.getRefundsMinor() + e.getAmountMinor());
+    private void applyReturn(Customer c, CustomerEvent e) {
+        c.refundsMinor += e.getAmountMinor();
         String orderId = e.getOrderId();
-        List<String> returned = s.getReturnedOrderIds();
-        if (orderId == null || returned.contains(orderId)) {
+        if (orderId == null) {
             return;
         }
-        s.setReturnedOrders(s.getReturnedOrders() + 1);
-        returned.add(orderId);
-        if (returned.size() > maxReturnedOrderIds) {
-            returned.remove(0);
+        for (int i = 0; i < c.returnedIdCount; i++) {
+            if (c.returnedIds[i].equals(orderId)) {
+                return;
+            }
+        }
+        c.returnedOrders++;
+        if (c.returnedIdCount == c.returnedIds.length) {
+            c.returnedIds =
+                    java.util.Arrays.copyOf(c.returnedIds, Math.max(2, c.returnedIdCount * 2));
+        }
+        c.returnedIds[c.returnedIdCount++] = orderId;
+        if (c.returnedIdCount > maxReturnedOrderIds) {
+            int rest = c.returnedIdCount - 1;
+            System.arraycopy(c.returnedIds, 1, c.returnedIds, 0, rest);
+            c.returnedIds[rest] = null;
+            c.returnedIdCount = rest;
         }
     }
 
     /** Drops orders at or past the end of the window; true if one left. */
-    private boolean expireOrders(CustomerState s, long t) {
-        List<Long> times = s.getOrderTimes90d();
-        long window = limits.ordersWindow().toMillis();
-        boolean expired = false;
-        while (!times.isEmpty() && times.get(0) + window <= t) {
-            times.remove(0);
-            expired = true;
+    private boolean expireOrders(Customer c, long t) {
+        int n = 0;
+        while (n < c.orderCount && c.orderTimes[n] + ordersWindow <= t) {
+            n++;
         }
-        return expired;
+        if (n == 0) {
+            return false;
+        }
+        c.removeFirstOrderTimes(n);
+        return true;
     }
 
-    private static String reason(
-            Set<EventKind> kinds, boolean late, boolean expired, boolean inactivity) {
-        StringJoiner reason = new StringJoiner("+");
-        kinds.forEach(k -> reason.add(late ? "LATE_" + k.name() : k.name()));
-        if (expired) {
-            reason.add("ORDER_LEFT_WINDOW");
+    private String reason(int kinds, boolean late, boolean expired, boolean inactivity) {
+        int shift = EventKind.values().length;
+        int index =
+                kinds
+                        | (late ? 1 << shift : 0)
+                        | (expired ? 1 << (shift + 1) : 0)
+                        | (inactivity ? 1 << (shift + 2) : 0);
+        String reason = reasons[index];
+        if (reason == null) {
+            StringJoiner joined = new StringJoiner("+");
+            for (EventKind k : EventKind.values()) {
+                if ((kinds & (1 << k.ordinal())) != 0) {
+                    joined.add(late ? "LATE_" + k.name() : k.name());
+                }
+            }
+            if (expired) {
+                joined.add("ORDER_LEFT_WINDOW");
+            }
+            if (inactivity) {
+                joined.add("INACTIVITY");
+            }
+            reason = joined.toString();
+            reasons[index] = reason;
         }
-        if (inactivity) {
-            reason.add("INACTIVITY");
-        }
-        return reason.toString();
+        return reason;
     }
 
     /**
      * The profile as of {@code t}. Built with setters on a new record, not Avro's builder: the
-     * builder looks up and deep-copies every field's default, which made this the costliest line of
-     * a step (BENCHMARKS.md). Every field is set here; a field added to the schema must be too.
+     * builder looks up and deep-copies every field's default (BENCHMARKS.md). Every field is set
+     * here; a field added to the schema must be too.
      */
-    private CustomerProfile profile(String customerId, CustomerState s, long t, ClvScorer clv) {
-        Long first = s.getFirstOrderAt();
-        Long second = s.getSecondOrderAt();
+    private CustomerProfile profile(String customerId, Customer c, long t, ClvScorer clv) {
         CustomerProfile p = new CustomerProfile();
         p.setCustomerId(customerId);
         p.setCurrency(currency);
-        p.setOrdersTotal(s.getOrdersTotal());
-        p.setGmvMinor(s.getGmvMinor());
-        p.setRefundsMinor(s.getRefundsMinor());
-        p.setReturnedOrders(s.getReturnedOrders());
-        p.setReturnRate(SegmentRules.returnRate(s));
-        p.setNetRevenueMinor(SegmentRules.netRevenue(s));
-        p.setOrders90d(s.getOrderTimes90d().size());
-        p.setFirstOrderAt(instant(first));
-        p.setLastOrderAt(instant(s.getLastOrderAt()));
-        p.setLastInteractionAt(instant(s.getLastInteractionAt()));
-        p.setRepeatGapDays(second == null ? null : (second - first) / MILLIS_PER_DAY);
-        p.setAcquisitionCampaign(s.getAcquisitionCampaign());
-        p.setCacMinor(s.getCacMinor());
-        p.setSegment(s.getSegment());
-        p.setSegmentSince(instant(s.getSegmentSince()));
-        p.setVersion(s.getVersion());
+        p.setOrdersTotal(c.ordersTotal);
+        p.setGmvMinor(c.gmvMinor);
+        p.setRefundsMinor(c.refundsMinor);
+        p.setReturnedOrders(c.returnedOrders);
+        p.setReturnRate(SegmentRules.returnRate(c));
+        p.setNetRevenueMinor(SegmentRules.netRevenue(c));
+        p.setOrders90d(c.orderCount);
+        p.setFirstOrderAt(instant(c.firstOrderAt));
+        p.setLastOrderAt(instant(c.lastOrderAt));
+        p.setLastInteractionAt(instant(c.lastInteractionAt));
+        p.setRepeatGapDays(
+                c.secondOrderAt == Customer.NONE
+                        ? null
+                        : (c.secondOrderAt - c.firstOrderAt) / MILLIS_PER_DAY);
+        p.setAcquisitionCampaign(c.ads.acquisitionCampaign());
+        p.setCacMinor(c.ads.cacMinor() == Customer.NONE ? null : c.ads.cacMinor());
+        p.setSegment(c.segment);
+        p.setSegmentSince(instant(c.segmentSince));
+        p.setVersion(c.version);
         p.setUpdatedAt(Instant.ofEpochMilli(t));
-        p.setRepeatPurchases(RepeatPurchases.x(s));
-        p.setRepeatValueMinor(s.getRepeatValueMinor());
-        RfmStats stats = clv == null ? null : RepeatPurchases.stats(s, t, minorPerUnit);
+        p.setRepeatPurchases(RepeatPurchases.x(c));
+        p.setRepeatValueMinor(c.repeatValueMinor);
+        RfmStats stats = clv == null ? null : RepeatPurchases.stats(c, t, minorPerUnit);
         if (stats != null) {
             ClvScorer.Prediction prediction = clv.predict(stats);
             p.setExpectedOrders90d(prediction.expectedOrders90d());
@@ -316,7 +320,7 @@ public final class ProfileEngine implements Serializable {
         return p;
     }
 
-    private static Instant instant(Long millis) {
-        return millis == null ? null : Instant.ofEpochMilli(millis);
+    private static Instant instant(long millis) {
+        return millis == Customer.NONE ? null : Instant.ofEpochMilli(millis);
     }
 }

@@ -1,8 +1,6 @@
 package io.customerpulse.profile;
 
-import io.customerpulse.avro.state.CustomerState;
 import io.customerpulse.clv.RfmStats;
-import java.util.List;
 
 /**
  * The CLV models' summary of a customer (DESIGN section 6), kept exact as orders are applied: the
@@ -26,33 +24,32 @@ final class RepeatPurchases {
      * Adds an order at {@code at} of {@code valueMinor}; call before first/last order times and the
      * 90-day order list include it.
      */
-    static void add(CustomerState s, long at, long valueMinor) {
+    static void add(Customer c, long at, long valueMinor) {
         long day = Math.floorDiv(at, DAY);
-        Long first = s.getFirstOrderAt();
-        if (first == null) {
-            s.setPurchaseDays(1);
-            s.setFirstDayValueMinor(valueMinor);
+        if (c.firstOrderAt == Customer.NONE) {
+            c.purchaseDays = 1;
+            c.firstDayValueMinor = valueMinor;
             return;
         }
-        long firstDay = Math.floorDiv(first, DAY);
-        long lastDay = Math.floorDiv(s.getLastOrderAt(), DAY);
+        long firstDay = Math.floorDiv(c.firstOrderAt, DAY);
+        long lastDay = Math.floorDiv(c.lastOrderAt, DAY);
         if (day == firstDay) {
-            s.setFirstDayValueMinor(s.getFirstDayValueMinor() + valueMinor);
+            c.firstDayValueMinor += valueMinor;
         } else if (day < firstDay) {
-            s.setRepeatValueMinor(s.getRepeatValueMinor() + s.getFirstDayValueMinor());
-            s.setFirstDayValueMinor(valueMinor);
-            s.setPurchaseDays(s.getPurchaseDays() + 1);
+            c.repeatValueMinor += c.firstDayValueMinor;
+            c.firstDayValueMinor = valueMinor;
+            c.purchaseDays++;
         } else {
-            s.setRepeatValueMinor(s.getRepeatValueMinor() + valueMinor);
-            if (day > lastDay || (day < lastDay && !anyOrderOn(s.getOrderTimes90d(), day))) {
-                s.setPurchaseDays(s.getPurchaseDays() + 1);
+            c.repeatValueMinor += valueMinor;
+            if (day > lastDay || (day < lastDay && !anyOrderOn(c, day))) {
+                c.purchaseDays++;
             }
         }
     }
 
-    private static boolean anyOrderOn(List<Long> orderTimes, long day) {
-        for (long t : orderTimes) {
-            if (Math.floorDiv(t, DAY) == day) {
+    private static boolean anyOrderOn(Customer c, long day) {
+        for (int i = 0; i < c.orderCount; i++) {
+            if (Math.floorDiv(c.orderTimes[i], DAY) == day) {
                 return true;
             }
         }
@@ -60,23 +57,23 @@ final class RepeatPurchases {
     }
 
     /** x, repeat purchases (0 before the first order). */
-    static int x(CustomerState s) {
-        return Math.max(0, s.getPurchaseDays() - 1);
+    static int x(Customer c) {
+        return Math.max(0, c.purchaseDays - 1);
     }
 
     /**
      * The models' summary as of {@code now}, values in major units ({@code minorPerUnit} minor
      * units each); null before the first order.
      */
-    static RfmStats stats(CustomerState s, long now, double minorPerUnit) {
-        if (s.getFirstOrderAt() == null) {
+    static RfmStats stats(Customer c, long now, double minorPerUnit) {
+        if (c.firstOrderAt == Customer.NONE) {
             return null;
         }
         return RfmStats.of(
-                s.getFirstOrderAt(),
-                s.getLastOrderAt(),
+                c.firstOrderAt,
+                c.lastOrderAt,
                 Math.floorDiv(now, DAY),
-                x(s),
-                s.getRepeatValueMinor() / minorPerUnit);
+                x(c),
+                c.repeatValueMinor / minorPerUnit);
     }
 }

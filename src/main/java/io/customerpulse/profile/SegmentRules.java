@@ -1,7 +1,6 @@
 package io.customerpulse.profile;
 
 import io.customerpulse.avro.Segment;
-import io.customerpulse.avro.state.CustomerState;
 import java.io.Serializable;
 
 /**
@@ -10,60 +9,67 @@ import java.io.Serializable;
  */
 public final class SegmentRules implements Serializable {
     private final SegmentThresholds limits;
+    private final long churnAfter;
+    private final long urgentLookback;
 
     public SegmentRules(SegmentThresholds limits) {
         this.limits = limits;
+        this.churnAfter = limits.churnAfter().toMillis();
+        this.urgentLookback = limits.urgentLookback().toMillis();
     }
 
-    /** The segment of a customer in state {@code s} at event time {@code now}; null when none. */
-    public Segment evaluate(CustomerState s, long now) {
-        Long churnAt = churnDeadline(s);
-        if (churnAt != null && now >= churnAt) {
+    /** The segment of a customer in state {@code c} at event time {@code now}; null when none. */
+    public Segment evaluate(Customer c, long now) {
+        long churnAt = churnDeadline(c);
+        if (churnAt != Customer.NONE && now >= churnAt) {
             return Segment.CHURN_RISK;
         }
-        if (isHighValue(s)) {
+        if (isHighValue(c)) {
             return Segment.HIGH_VALUE;
         }
-        if (s.getOrdersTotal() >= 2) {
+        if (c.ordersTotal >= 2) {
             return Segment.REPEAT;
         }
-        if (s.getOrdersTotal() == 1) {
+        if (c.ordersTotal == 1) {
             return Segment.POTENTIAL;
         }
-        return s.getEngaged() ? Segment.PROSPECT : null;
+        return c.engaged ? Segment.PROSPECT : null;
     }
 
-    /** From this time on (inclusive) the customer is CHURN_RISK unless a new event comes first. */
-    public Long churnDeadline(CustomerState s) {
-        Long last = s.getLastInteractionAt();
-        return last == null ? null : last + limits.churnAfter().toMillis();
+    /**
+     * From this time on (inclusive) the customer is CHURN_RISK unless a new event comes first;
+     * {@link Customer#NONE} before any event.
+     */
+    public long churnDeadline(Customer c) {
+        return c.lastInteractionAt == Customer.NONE
+                ? Customer.NONE
+                : c.lastInteractionAt + churnAfter;
     }
 
     /** Whether entering CHURN_RISK at {@code at} is urgent: HIGH_VALUE within the look-back. */
-    public boolean isUrgent(CustomerState s, long at) {
-        if (s.getSegment() == Segment.HIGH_VALUE) {
+    public boolean isUrgent(Customer c, long at) {
+        if (c.segment == Segment.HIGH_VALUE) {
             return true;
         }
-        Long until = s.getHighValueUntil();
-        return until != null && until > at - limits.urgentLookback().toMillis();
+        return c.highValueUntil != Customer.NONE && c.highValueUntil > at - urgentLookback;
     }
 
-    private boolean isHighValue(CustomerState s) {
-        return s.getOrderTimes90d().size() >= limits.highValueMinOrders()
-                && netRevenue(s) >= limits.highValueMinClvMinor()
-                && returnRate(s) < limits.highValueMaxReturnRate();
+    private boolean isHighValue(Customer c) {
+        return c.orderCount >= limits.highValueMinOrders()
+                && netRevenue(c) >= limits.highValueMinClvMinor()
+                && returnRate(c) < limits.highValueMaxReturnRate();
     }
 
     /** Historical CLV: gmv minus refunds. */
-    public static long netRevenue(CustomerState s) {
-        return s.getGmvMinor() - s.getRefundsMinor();
+    public static long netRevenue(Customer c) {
+        return c.gmvMinor - c.refundsMinor;
     }
 
     /** min(1, returned_orders / orders_total); 0 when there are no orders. */
-    public static double returnRate(CustomerState s) {
-        if (s.getOrdersTotal() == 0) {
+    public static double returnRate(Customer c) {
+        if (c.ordersTotal == 0) {
             return 0.0;
         }
-        return Math.min(1.0, (double) s.getReturnedOrders() / s.getOrdersTotal());
+        return Math.min(1.0, (double) c.returnedOrders / c.ordersTotal);
     }
 }

@@ -3,7 +3,6 @@ package io.customerpulse.attribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.customerpulse.attribution.AttributionSettings.Model;
-import io.customerpulse.avro.state.Click;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,13 +12,24 @@ class AttributionTest {
     private static final long WEEK = 7 * DAY;
     private static final long T = 1_000 * DAY;
 
+    private record Click(String id, long at, String campaign) {}
+
     private static Click click(String id, long at, String campaign) {
-        return new Click(id, at, campaign, 89L);
+        return new Click(id, at, campaign);
+    }
+
+    /** The clicks as a customer's state keeps them, added in the given (any) order. */
+    private static Clicks kept(List<Click> clicks) {
+        Clicks kept = new Clicks();
+        for (Click c : clicks) {
+            kept.add(c.id(), c.at(), c.campaign(), 89L, 50);
+        }
+        return kept;
     }
 
     @Test
     void shouldCreditAnOrderUpToSevenDaysMinusOneMillisecondAfterTheClick() {
-        List<Click> clicks = List.of(click("a", T, "SP-1"));
+        Clicks clicks = kept(List.of(click("a", T, "SP-1")));
         assertThat(Attribution.credit(Model.LAST_CLICK, clicks, T, WEEK, 100)).hasSize(1);
         assertThat(Attribution.credit(Model.LAST_CLICK, clicks, T + WEEK - 1, WEEK, 100))
                 .hasSize(1);
@@ -29,43 +39,36 @@ class AttributionTest {
 
     @Test
     void shouldCreditTheLaterClickUnderLastClickAndTheEarlierUnderFirstClick() {
-        List<Click> clicks = List.of(click("b", T + DAY, "SP-2"), click("a", T, "SP-1"));
+        Clicks clicks = kept(List.of(click("b", T + DAY, "SP-2"), click("a", T, "SP-1")));
         assertThat(Attribution.credit(Model.LAST_CLICK, clicks, T + 2 * DAY, WEEK, 500))
                 .singleElement()
                 .satisfies(
                         s -> {
-                            assertThat(s.click().getCampaignId()).isEqualTo("SP-2");
+                            assertThat(s.campaignId()).isEqualTo("SP-2");
                             assertThat(s.amountMinor()).isEqualTo(500);
                         });
         assertThat(Attribution.credit(Model.FIRST_CLICK, clicks, T + 2 * DAY, WEEK, 500))
                 .singleElement()
-                .satisfies(s -> assertThat(s.click().getCampaignId()).isEqualTo("SP-1"));
+                .satisfies(s -> assertThat(s.campaignId()).isEqualTo("SP-1"));
     }
 
     @Test
     void shouldBreakEqualClickTimesByEventId() {
-        List<Click> clicks = List.of(click("x2", T, "SP-2"), click("x1", T, "SP-1"));
-        assertThat(
-                        Attribution.credit(Model.LAST_CLICK, clicks, T, WEEK, 1)
-                                .get(0)
-                                .click()
-                                .getEventId())
+        Clicks clicks = kept(List.of(click("x2", T, "SP-2"), click("x1", T, "SP-1")));
+        assertThat(Attribution.credit(Model.LAST_CLICK, clicks, T, WEEK, 1).get(0).eventId())
                 .isEqualTo("x2");
-        assertThat(
-                        Attribution.credit(Model.FIRST_CLICK, clicks, T, WEEK, 1)
-                                .get(0)
-                                .click()
-                                .getEventId())
+        assertThat(Attribution.credit(Model.FIRST_CLICK, clicks, T, WEEK, 1).get(0).eventId())
                 .isEqualTo("x1");
     }
 
     @Test
     void shouldSplitLinearlyToTheMinorUnitWithTheRemainderToTheLatestClicks() {
-        List<Click> clicks =
-                List.of(
-                        click("a", T, "SP-1"),
-                        click("b", T + 1, "SP-2"),
-                        click("c", T + 2, "SP-3"));
+        Clicks clicks =
+                kept(
+                        List.of(
+                                click("a", T, "SP-1"),
+                                click("b", T + 1, "SP-2"),
+                                click("c", T + 2, "SP-3")));
         List<Attribution.Share> shares =
                 Attribution.credit(Model.LINEAR, clicks, T + 3, WEEK, 1_001);
         assertThat(shares)

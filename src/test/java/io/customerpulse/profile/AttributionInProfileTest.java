@@ -3,6 +3,7 @@ package io.customerpulse.profile;
 import static io.customerpulse.testing.Events.DAY;
 import static io.customerpulse.testing.Events.T0;
 import static io.customerpulse.testing.Events.click;
+import static io.customerpulse.testing.Events.interaction;
 import static io.customerpulse.testing.Events.order;
 import static io.customerpulse.testing.Events.refund;
 import static io.customerpulse.testing.Events.withId;
@@ -45,9 +46,9 @@ class AttributionInProfileTest {
                                 assertThat(d.getDay()).isEqualTo(day(T0));
                                 assertThat(d.getAttributedSalesMinor()).isEqualTo(5_000);
                             });
-            assertThat(h.state("c1").getAcquisitionCampaign()).isEqualTo("SP-1");
-            assertThat(h.state("c2").getAcquisitionDecided()).isTrue();
-            assertThat(h.state("c2").getAcquisitionCampaign()).isNull(); // organic for good
+            assertThat(h.state("c1").ads().acquisitionCampaign()).isEqualTo("SP-1");
+            assertThat(h.state("c2").ads().acquisitionDecided()).isTrue();
+            assertThat(h.state("c2").ads().acquisitionCampaign()).isNull(); // organic for good
         }
     }
 
@@ -139,17 +140,22 @@ class AttributionInProfileTest {
     }
 
     @Test
-    void shouldForgetClicksAfterTheWindowByTimer() throws Exception {
+    void shouldForgetClicksOutOfTheWindowAtTheNextStepWithoutATimerOfTheirOwn() throws Exception {
         try (ProfileHarness h = new ProfileHarness()) {
             h.send(click("c1", T0), click("c1", T0.plus(DAY)));
             h.watermark(T0.plus(DAY));
-            assertThat(h.state("c1").getClicks()).hasSize(2);
+            assertThat(h.state("c1").ads().clicks().size()).isEqualTo(2);
+            assertThat(h.timers()).isEqualTo(1); // the churn deadline: forgetting needs none
+
+            // the first click's window ends at exactly WEEK_AFTER: it goes after that step's events
+            h.send(interaction("c1", WEEK_AFTER));
             h.watermark(WEEK_AFTER);
-            assertThat(h.state("c1").getClicks()).hasSize(1);
+            assertThat(h.state("c1").ads().clicks().size()).isEqualTo(1);
+            h.send(interaction("c1", WEEK_AFTER.plus(DAY)));
             h.watermark(WEEK_AFTER.plus(DAY));
-            assertThat(h.state("c1").getClicks()).isEmpty();
-            assertThat(h.timers()).isEqualTo(1); // only the churn deadline is left
-            assertThat(h.profiles()).hasSize(2); // forgetting a click is no new version
+            assertThat(h.state("c1").ads().clicks().size()).isZero();
+            assertThat(h.timers()).isEqualTo(1);
+            assertThat(h.profiles()).hasSize(4); // one version per event, none for forgetting
         }
     }
 
@@ -161,7 +167,7 @@ class AttributionInProfileTest {
                 h.send(click("bot", T0.plusSeconds(i)));
             }
             h.watermark(T0.plusSeconds(10));
-            assertThat(h.state("bot").getClicks()).hasSize(3);
+            assertThat(h.state("bot").ads().clicks().size()).isEqualTo(3);
         }
     }
 

@@ -168,7 +168,7 @@ class ClvServingTest {
             h.serve(model("m1"));
             h.send(order("c1", 1_000, T0));
             h.watermark(T0);
-            snapshot = h.harness.snapshot(1, 1);
+            snapshot = h.snapshot();
         }
         try (ProfileHarness h = ProfileHarness.restored(snapshot)) {
             h.send(order("c1", 2_000, T0.plusSeconds(60)));

@@ -8,65 +8,72 @@ import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.SegmentChange;
-import io.customerpulse.avro.state.CustomerState;
 import io.customerpulse.config.JobConfig;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.state.State;
-import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
-import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /**
- * The customer operator in Flink's keyed test harness on the RocksDB backend, with helpers to move
- * event time and read what came out and what is kept.
+ * The customer operator in Flink's keyed two-input test harness on the RocksDB backend, with
+ * helpers to move event time and read what came out and what is kept. What is kept is read as a
+ * checkpoint finds it: {@link #timers()}, {@link #stateEntries()} and {@link #state} first run the
+ * operator's pre-barrier flush, which writes every changed customer back and arms its timer.
  */
 final class ProfileHarness implements AutoCloseable {
-    final KeyedBroadcastOperatorTestHarness<String, CustomerEvent, ClvModel, CustomerProfile>
+    final KeyedTwoInputStreamOperatorTestHarness<String, CustomerEvent, ClvModel, CustomerProfile>
             harness;
+    private long checkpoints;
 
     ProfileHarness() throws Exception {
         this(JobConfig.defaults());
     }
 
-    /** A harness restored from {@code snapshot} (as after a failure: no watermark yet). */
-    static ProfileHarness restored(
-            org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot) throws Exception {
-        return new ProfileHarness(JobConfig.defaults(), snapshot);
-    }
-
     ProfileHarness(JobConfig config) throws Exception {
-        this(config, null);
+        this(config, null, new EmbeddedRocksDBStateBackend());
     }
 
-    private ProfileHarness(
-            JobConfig config, org.apache.flink.runtime.checkpoint.OperatorSubtaskState snapshot)
+    ProfileHarness(JobConfig config, OperatorSubtaskState snapshot, StateBackend backend)
             throws Exception {
-        CustomerProfileFunction function = CustomerProfileFunction.of(config);
+        this(CustomerProfileOperator.of(config), snapshot, backend);
+    }
+
+    ProfileHarness(
+            org.apache.flink.streaming.api.operators.TwoInputStreamOperator<
+                            CustomerEvent, ClvModel, CustomerProfile>
+                    operator,
+            OperatorSubtaskState snapshot,
+            StateBackend backend)
+            throws Exception {
         harness =
-                new KeyedBroadcastOperatorTestHarness<>(
-                        new CoBroadcastWithKeyedOperator<>(
-                                function, List.of(CustomerProfileFunction.CLV_MODEL)),
-                        CustomerEvent::getCustomerId,
-                        Types.STRING,
-                        128,
-                        1,
-                        0);
-        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+                new KeyedTwoInputStreamOperatorTestHarness<>(
+                        operator, CustomerEvent::getCustomerId, null, Types.STRING, 128, 1, 0);
+        harness.setStateBackend(backend);
         if (snapshot != null) {
             harness.initializeState(snapshot);
         }
         harness.open();
+        // the wall clock of live mode's guard: the test's events lie in the past of it
+        harness.setProcessingTime(System.currentTimeMillis());
         // models carry no event time: their input never holds the watermark back (as in the job)
-        harness.processBroadcastWatermark(Long.MAX_VALUE);
+        harness.processWatermark2(
+                new org.apache.flink.streaming.api.watermark.Watermark(Long.MAX_VALUE));
+    }
+
+    /** A harness restored from {@code snapshot} (as after a failure: no watermark yet). */
+    static ProfileHarness restored(OperatorSubtaskState snapshot) throws Exception {
+        return new ProfileHarness(
+                JobConfig.defaults(), snapshot, new EmbeddedRocksDBStateBackend());
     }
 
     static ProfileHarness withSettings(Map<String, String> settings) throws Exception {
@@ -75,18 +82,34 @@ final class ProfileHarness implements AutoCloseable {
 
     void send(CustomerEvent... events) throws Exception {
         for (CustomerEvent e : events) {
-            harness.processElement(e, e.getEventTime().toEpochMilli());
+            harness.processElement1(e, e.getEventTime().toEpochMilli());
         }
     }
 
     /** Publishes a CLV model to the operator, as the clv-models topic does. */
     void serve(ClvModel model) throws Exception {
-        harness.processBroadcastElement(model, 0);
+        harness.processElement2(model, 0);
     }
 
     /** Advances the watermark to {@code t}: everything due at or before it happens. */
     void watermark(Instant t) throws Exception {
-        harness.processWatermark(t.toEpochMilli());
+        harness.processWatermark1(new Watermark(t.toEpochMilli()));
+    }
+
+    /** The final watermark: the end of time. */
+    void endOfTime() throws Exception {
+        harness.processWatermark1(Watermark.MAX_WATERMARK);
+    }
+
+    /** What the task does before a checkpoint barrier: every changed customer written back. */
+    void checkpoint() throws Exception {
+        harness.prepareSnapshotPreBarrier(++checkpoints);
+    }
+
+    /** A checkpoint of the operator, taken as a task takes it (flush, then snapshot). */
+    OperatorSubtaskState snapshot() throws Exception {
+        checkpoint();
+        return harness.snapshot(checkpoints, checkpoints);
     }
 
     List<CustomerProfile> profiles() {
@@ -114,32 +137,42 @@ final class ProfileHarness implements AutoCloseable {
         return values(harness.getSideOutput(Outputs.LATE_EVENTS));
     }
 
-    int timers() {
+    /** Registered event-time timers, as a checkpoint finds them. */
+    int timers() throws Exception {
+        checkpoint();
         return harness.numEventTimeTimers();
     }
 
-    /** Customers with state. */
-    long stateEntries() {
-        return backend()
-                .getKeys(CustomerProfileFunction.STATE.getName(), VoidNamespace.INSTANCE)
-                .count();
+    /** Customers with state, as a checkpoint finds them. */
+    long stateEntries() throws Exception {
+        checkpoint();
+        try (var keys =
+                backend()
+                        .getKeys(CustomerProfileOperator.STATE.getName(), VoidNamespace.INSTANCE)) {
+            return keys.count();
+        }
     }
 
-    /** The stored record of one customer. */
-    CustomerState state(String customer) throws Exception {
-        return stored(customer, CustomerProfileFunction.STATE).value();
-    }
-
-    private <S extends State> S stored(String customer, StateDescriptor<S, ?> descriptor)
-            throws Exception {
+    /** The stored state of one customer, as a checkpoint finds it; null if none. */
+    Customer state(String customer) throws Exception {
+        checkpoint();
         KeyedStateBackend<String> backend = backend();
+        Object current = backend.getCurrentKey();
         backend.setCurrentKey(customer);
-        return backend.getPartitionedState(
-                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+        Customer c =
+                backend.getPartitionedState(
+                                VoidNamespace.INSTANCE,
+                                VoidNamespaceSerializer.INSTANCE,
+                                CustomerProfileOperator.STATE)
+                        .value();
+        if (current != null) {
+            backend.setCurrentKey((String) current);
+        }
+        return c;
     }
 
     @SuppressWarnings("unchecked")
-    private KeyedStateBackend<String> backend() {
+    KeyedStateBackend<String> backend() {
         KeyedStateBackend<?> backend =
                 ((AbstractStreamOperator<?>) harness.getOperator()).getKeyedStateBackend();
         return (KeyedStateBackend<String>) backend;

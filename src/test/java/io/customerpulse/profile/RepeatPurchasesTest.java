@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.customerpulse.avro.CustomerEvent;
-import io.customerpulse.avro.state.CustomerState;
 import io.customerpulse.clv.RfmStats;
 import io.customerpulse.config.JobConfig;
 import java.time.Instant;
@@ -17,10 +16,10 @@ import org.junit.jupiter.api.Test;
 /** The CLV models' summary of a customer as the profile engine keeps it, order by order. */
 class RepeatPurchasesTest {
     private final ProfileEngine engine = ProfileEngine.of(JobConfig.defaults());
-    private final CustomerState s = ProfileEngine.newState();
+    private final Customer s = new Customer();
 
     private void apply(CustomerEvent e, Instant now, boolean late) {
-        engine.step("c1", s, now.toEpochMilli(), List.of(e), late);
+        engine.step("c1", s, now.toEpochMilli(), List.of(e), 1, late, null, CollectedOutput.NONE);
     }
 
     private void apply(CustomerEvent e) {
@@ -35,8 +34,8 @@ class RepeatPurchasesTest {
         apply(order("c1", 8_000, T0.plus(DAY.multipliedBy(14)).plusSeconds(60)));
 
         assertThat(RepeatPurchases.x(s)).isEqualTo(1);
-        assertThat(s.getFirstDayValueMinor()).isEqualTo(3_000);
-        assertThat(s.getRepeatValueMinor()).isEqualTo(12_000);
+        assertThat(s.firstDayValueMinor).isEqualTo(3_000);
+        assertThat(s.repeatValueMinor).isEqualTo(12_000);
         RfmStats stats =
                 RepeatPurchases.stats(s, T0.plus(DAY.multipliedBy(21)).toEpochMilli(), 100);
         assertThat(stats.x()).isEqualTo(1);
@@ -60,8 +59,8 @@ class RepeatPurchasesTest {
         apply(order("c1", 4_000, T0), T0.plus(DAY.multipliedBy(20)), true);
 
         assertThat(RepeatPurchases.x(s)).isEqualTo(2);
-        assertThat(s.getFirstDayValueMinor()).isEqualTo(4_000);
-        assertThat(s.getRepeatValueMinor()).isEqualTo(3_000);
+        assertThat(s.firstDayValueMinor).isEqualTo(4_000);
+        assertThat(s.repeatValueMinor).isEqualTo(3_000);
         RfmStats stats =
                 RepeatPurchases.stats(s, T0.plus(DAY.multipliedBy(20)).toEpochMilli(), 100);
         assertThat(stats.tx()).isCloseTo(20 / 7.0, within(1e-12));
@@ -77,7 +76,7 @@ class RepeatPurchasesTest {
         assertThat(RepeatPurchases.x(s)).isEqualTo(2); // day 5 had a purchase already
         apply(order("c1", 500, T0.plus(DAY.multipliedBy(7))), now, true);
         assertThat(RepeatPurchases.x(s)).isEqualTo(3); // day 7 had none
-        assertThat(s.getRepeatValueMinor()).isEqualTo(3_000);
+        assertThat(s.repeatValueMinor).isEqualTo(3_000);
     }
 
     @Test

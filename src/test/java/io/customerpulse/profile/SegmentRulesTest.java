@@ -3,28 +3,23 @@ package io.customerpulse.profile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.customerpulse.avro.Segment;
-import io.customerpulse.avro.state.CustomerState;
 import io.customerpulse.config.JobConfig;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SegmentRulesTest {
     private static final long DAY = 86_400_000L;
     private final SegmentRules rules = new SegmentRules(JobConfig.defaults().segments());
 
-    private static CustomerState state(long orders, long gmv, long returned, int orders90d) {
-        List<Long> times = new ArrayList<>();
+    private static Customer state(long orders, long gmv, long returned, int orders90d) {
+        Customer c = new Customer();
+        c.ordersTotal = orders;
+        c.gmvMinor = gmv;
+        c.returnedOrders = returned;
         for (int i = 0; i < orders90d; i++) {
-            times.add((long) i);
+            c.addOrderTime(i);
         }
-        return CustomerState.newBuilder()
-                .setOrdersTotal(orders)
-                .setGmvMinor(gmv)
-                .setReturnedOrders(returned)
-                .setOrderTimes90d(times)
-                .setLastInteractionAt(0L)
-                .build();
+        c.lastInteractionAt = 0L;
+        return c;
     }
 
     @Test
@@ -39,7 +34,7 @@ class SegmentRulesTest {
 
     @Test
     void shouldPutChurnRiskFirstFromTheDeadlineInclusive() {
-        CustomerState s = state(2, 15_000, 0, 2);
+        Customer s = state(2, 15_000, 0, 2);
         assertThat(rules.evaluate(s, 60 * DAY - 1)).isEqualTo(Segment.HIGH_VALUE);
         assertThat(rules.evaluate(s, 60 * DAY)).isEqualTo(Segment.CHURN_RISK);
     }
@@ -47,15 +42,15 @@ class SegmentRulesTest {
     @Test
     void shouldLabelOneOrderPotentialAndEngagementWithoutOrdersProspect() {
         assertThat(rules.evaluate(state(1, 100, 0, 1), 1)).isEqualTo(Segment.POTENTIAL);
-        CustomerState clicked = state(0, 0, 0, 0);
-        clicked.setEngaged(true);
+        Customer clicked = state(0, 0, 0, 0);
+        clicked.engaged = true;
         assertThat(rules.evaluate(clicked, 1)).isEqualTo(Segment.PROSPECT);
         assertThat(rules.evaluate(state(0, 0, 0, 0), 1)).isNull(); // a return only
     }
 
     @Test
     void shouldCapTheReturnRateAtOne() {
-        CustomerState s = state(1, 100, 3, 1);
+        Customer s = state(1, 100, 3, 1);
         assertThat(SegmentRules.returnRate(s)).isEqualTo(1.0);
         assertThat(SegmentRules.returnRate(state(0, 0, 2, 0))).isEqualTo(0.0);
     }

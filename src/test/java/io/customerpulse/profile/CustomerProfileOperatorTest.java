@@ -23,7 +23,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** The customer operator in Flink's keyed harness on RocksDB, with time moved by watermarks. */
-class CustomerProfileFunctionTest {
+class CustomerProfileOperatorTest {
 
     @Test
     void shouldEnterChurnRiskExactlySixtyDaysAfterLastInteractionAndNotAMillisecondEarlier()
@@ -33,7 +33,7 @@ class CustomerProfileFunctionTest {
             h.watermark(T0);
             assertThat(h.latest().getSegment()).isEqualTo(Segment.POTENTIAL);
             assertThat(h.timers()).isEqualTo(1); // the churn deadline
-            assertThat(h.state("c1").getWakeUpAt())
+            assertThat(h.state("c1").wakeUpAt())
                     .isEqualTo(T0.plus(DAY.multipliedBy(60)).toEpochMilli());
 
             Instant churnAt = T0.plus(DAY.multipliedBy(60));
@@ -85,7 +85,7 @@ class CustomerProfileFunctionTest {
             assertThat(h.latest().getOrders90d()).isZero();
             assertThat(h.latest().getUpdatedAt()).isEqualTo(expiry);
             assertThat(h.latest().getOrdersTotal()).isEqualTo(1); // cumulative metrics stay
-            assertThat(h.state("c1").getOrderTimes90d()).isEmpty();
+            assertThat(h.state("c1").orders90d()).isZero();
             assertThat(h.timers()).isEqualTo(1); // churn at day 110 remains
         }
     }
@@ -165,11 +165,11 @@ class CustomerProfileFunctionTest {
         try (ProfileHarness h = new ProfileHarness()) {
             h.send(order("c1", 5_000, T0));
             h.watermark(T0);
-            assertThat(h.state("c1").getSeenIds()).hasSize(1);
+            assertThat(h.state("c1").seenIdCount()).isEqualTo(1);
             h.send(interaction("c1", T0.plus(DAY).plusMillis(1)));
             h.watermark(T0.plus(DAY).plusMillis(1));
-            assertThat(h.state("c1").getSeenIds()).hasSize(1); // the order's id is forgotten
-            assertThat(h.state("c1").getPending()).isEmpty();
+            assertThat(h.state("c1").seenIdCount()).isEqualTo(1); // the order's id is forgotten
+            assertThat(h.state("c1").pending()).isEmpty();
         }
     }
 
@@ -201,7 +201,7 @@ class CustomerProfileFunctionTest {
         try (ProfileHarness h = new ProfileHarness()) {
             h.send(interaction("c1", T0), order("c1", 5_000, T0), click("c1", T0));
             assertThat(h.timers()).isEqualTo(1);
-            assertThat(h.state("c1").getPending()).hasSize(3);
+            assertThat(h.state("c1").pending()).hasSize(3);
             h.watermark(T0);
             assertThat(h.profiles())
                     .singleElement()
@@ -217,7 +217,7 @@ class CustomerProfileFunctionTest {
                                 assertThat(c.getFromSegment()).isNull();
                                 assertThat(c.getReason()).isEqualTo("ORDER+CLICK+INTERACTION");
                             });
-            assertThat(h.state("c1").getPending()).isEmpty();
+            assertThat(h.state("c1").pending()).isEmpty();
         }
     }
 
@@ -352,7 +352,7 @@ class CustomerProfileFunctionTest {
         try (ProfileHarness h = new ProfileHarness()) {
             h.send(order("c1", 5_000, T0.plus(DAY.multipliedBy(10))));
             h.watermark(T0.plus(DAY.multipliedBy(10)));
-            snapshot = h.harness.snapshot(1, 1);
+            snapshot = h.snapshot();
         }
         // watermarks are not checkpointed: the restored operator has none, but the customer has
         // already moved on to day 10, so an order of day 0 is late for them

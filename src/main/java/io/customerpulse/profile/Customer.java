@@ -1,0 +1,212 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.attribution.AttributionState;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.Segment;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One customer's state, as the customer operator keeps it (DESIGN section 4): the cumulative
+ * counters, the order times of the 90-day window, the segment and its history, the attribution
+ * part, the de-duplication ids, the events waiting for the watermark, the CLV models' counters and
+ * the registered timer. Times are epoch milliseconds, {@link #NONE} when absent.
+ *
+ * <p>Plain mutable Java with primitive fields and small arrays, so that applying an event allocates
+ * almost nothing; {@link CustomerSerializer} writes it compactly into keyed state. The rules that
+ * change it live in {@link ProfileEngine}, {@link SeenIds}, {@link RepeatPurchases} and the
+ * attribution package; {@link Schedule} says when its next step is due.
+ */
+public final class Customer {
+    /** An absent time (and an absent acquisition cost). */
+    public static final long NONE = Long.MIN_VALUE;
+
+    static final long[] NO_LONGS = {};
+    static final String[] NO_STRINGS = {};
+
+    long ordersTotal;
+    long gmvMinor;
+    long refundsMinor;
+    long returnedOrders;
+
+    /** Distinct returned order ids, oldest first, capped by state.max-returned-order-ids. */
+    String[] returnedIds = NO_STRINGS;
+
+    int returnedIdCount;
+
+    /** Times of the orders still inside the orders_90d window, ascending. */
+    long[] orderTimes = NO_LONGS;
+
+    int orderCount;
+
+    long firstOrderAt = NONE;
+    long secondOrderAt = NONE;
+    long lastOrderAt = NONE;
+    long lastInteractionAt = NONE;
+
+    /** Has clicked or interacted. */
+    boolean engaged;
+
+    Segment segment;
+    long segmentSince = NONE;
+
+    /** When the customer last left HIGH_VALUE. */
+    long highValueUntil = NONE;
+
+    long version;
+
+    /** Event time of the last step applied. */
+    long now = NONE;
+
+    final AttributionState ads;
+
+    /** Event ids of the de-duplication horizon, by event time ascending. */
+    String[] seenIds = NO_STRINGS;
+
+    long[] seenAt = NO_LONGS;
+    int seenCount;
+
+    /** Events waiting for the watermark, by event time, then event id. */
+    final ArrayList<CustomerEvent> pending;
+
+    /** The earliest event-time timer registered for this customer that has not fired. */
+    long wakeUpAt = NONE;
+
+    /** Distinct UTC days with an order: the CLV models' purchases (x = purchaseDays - 1). */
+    int purchaseDays;
+
+    long firstDayValueMinor;
+    long repeatValueMinor;
+
+    public Customer() {
+        this(new AttributionState(), new ArrayList<>(0));
+    }
+
+    private Customer(AttributionState ads, ArrayList<CustomerEvent> pending) {
+        this.ads = ads;
+        this.pending = pending;
+    }
+
+    public AttributionState ads() {
+        return ads;
+    }
+
+    public Segment segment() {
+        return segment;
+    }
+
+    public long version() {
+        return version;
+    }
+
+    /** The event time of the last step applied, {@link #NONE} before the first. */
+    public long now() {
+        return now;
+    }
+
+    public long wakeUpAt() {
+        return wakeUpAt;
+    }
+
+    /** The waiting events, in the order they will be applied (read-only view). */
+    public List<CustomerEvent> pending() {
+        return java.util.Collections.unmodifiableList(pending);
+    }
+
+    public int seenIdCount() {
+        return seenCount;
+    }
+
+    /** orders_90d. */
+    public int orders90d() {
+        return orderCount;
+    }
+
+    public long ordersTotal() {
+        return ordersTotal;
+    }
+
+    /** Whether nothing was ever applied or waits: a customer without any event. */
+    boolean isEmpty() {
+        return version == 0 && now == NONE && pending.isEmpty() && seenCount == 0;
+    }
+
+    /** Inserts a waiting event at its place: by event time, then event id. */
+    void addPending(CustomerEvent e) {
+        long at = e.getEventTime().toEpochMilli();
+        int i = pending.size();
+        while (i > 0) {
+            CustomerEvent p = pending.get(i - 1);
+            long pAt = p.getEventTime().toEpochMilli();
+            if (pAt < at || (pAt == at && p.getEventId().compareTo(e.getEventId()) <= 0)) {
+                break;
+            }
+            i--;
+        }
+        pending.add(i, e);
+    }
+
+    /** The time of the first waiting event, {@code Long.MAX_VALUE} if none. */
+    long firstPendingAt() {
+        return pending.isEmpty() ? Long.MAX_VALUE : pending.get(0).getEventTime().toEpochMilli();
+    }
+
+    /** The number of waiting events of time {@code t} at the head of the queue. */
+    int pendingAt(long t) {
+        int n = 0;
+        while (n < pending.size() && pending.get(n).getEventTime().toEpochMilli() == t) {
+            n++;
+        }
+        return n;
+    }
+
+    void addOrderTime(long at) {
+        if (orderCount == orderTimes.length) {
+            orderTimes = Arrays.copyOf(orderTimes, Math.max(4, orderCount * 2));
+        }
+        int i = orderCount;
+        while (i > 0 && orderTimes[i - 1] > at) {
+            i--;
+        }
+        System.arraycopy(orderTimes, i, orderTimes, i + 1, orderCount - i);
+        orderTimes[i] = at;
+        orderCount++;
+    }
+
+    void removeFirstOrderTimes(int n) {
+        System.arraycopy(orderTimes, n, orderTimes, 0, orderCount - n);
+        orderCount -= n;
+    }
+
+    /** A deep copy (events are immutable in the operator and are shared). */
+    public Customer copy() {
+        Customer c = new Customer(ads.copy(), new ArrayList<>(pending));
+        c.ordersTotal = ordersTotal;
+        c.gmvMinor = gmvMinor;
+        c.refundsMinor = refundsMinor;
+        c.returnedOrders = returnedOrders;
+        c.returnedIds = Arrays.copyOf(returnedIds, returnedIdCount);
+        c.returnedIdCount = returnedIdCount;
+        c.orderTimes = Arrays.copyOf(orderTimes, orderCount);
+        c.orderCount = orderCount;
+        c.firstOrderAt = firstOrderAt;
+        c.secondOrderAt = secondOrderAt;
+        c.lastOrderAt = lastOrderAt;
+        c.lastInteractionAt = lastInteractionAt;
+        c.engaged = engaged;
+        c.segment = segment;
+        c.segmentSince = segmentSince;
+        c.highValueUntil = highValueUntil;
+        c.version = version;
+        c.now = now;
+        c.seenIds = Arrays.copyOf(seenIds, seenCount);
+        c.seenAt = Arrays.copyOf(seenAt, seenCount);
+        c.seenCount = seenCount;
+        c.wakeUpAt = wakeUpAt;
+        c.purchaseDays = purchaseDays;
+        c.firstDayValueMinor = firstDayValueMinor;
+        c.repeatValueMinor = repeatValueMinor;
+        return c;
+    }
+}

@@ -1,0 +1,489 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.Outputs;
+import io.customerpulse.avro.CampaignDelta;
+import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.ClvModel;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.LateEvent;
+import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.avro.state.CustomerState;
+import io.customerpulse.clv.ClvScorer;
+import io.customerpulse.clv.ClvSettings;
+import io.customerpulse.config.JobConfig;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The customer operator, keyed by customer_id, with the published CLV models on its second,
+ * broadcast input. It is the shell around {@link CustomerSteps} (what happens to one customer) and
+ * {@link ProfileEngine} (the arithmetic), and does what needs Flink: state, timers, watermarks,
+ * barriers. It follows the shape of Flink SQL's mini-batch operators ({@code
+ * AbstractMapBundleOperator}): customers are read from keyed state once and kept decoded in a
+ * {@link CustomerCache}, so that most events and steps cost no state access at all.
+ *
+ * <ol>
+ *   <li><b>An event</b> finds its customer in the cache, or reads it from keyed state (one read).
+ *       It is de-duplicated and waits in memory until event time passes it — or, already behind the
+ *       customer's time, is applied at once as a late step and reported.
+ *   <li><b>A watermark</b> moves event time. The cached customers whose next step it passes are
+ *       taken from the cache's heap and advanced in memory: their waiting events and limits are
+ *       applied in event-time order. Then the keyed timers it passes fire (customers not cached, or
+ *       whose record was written back with something due), and the watermark goes downstream after
+ *       every output it caused.
+ *   <li><b>Writing back.</b> A changed customer is written to keyed state when it is evicted (least
+ *       recently used, past {@code profile.cache.max-customers}), when it has been dirty the
+ *       longest past {@code profile.cache.max-dirty}, when the cache holds too many waiting events,
+ *       and — every dirty one — before each checkpoint barrier ({@link
+ *       #prepareSnapshotPreBarrier}). So at every checkpoint keyed state and timers hold
+ *       everything: a restore or a rescale needs nothing but them.
+ *   <li><b>Timers only move earlier.</b> Writing a customer back registers one event-time timer at
+ *       its next due time only if none is registered at or before it ({@link Customer#wakeUpAt}). A
+ *       timer that fires after its customer's due time moved later (new activity postponed the
+ *       churn deadline) finds nothing due and re-arms at the next write-back; no timer is ever
+ *       deleted.
+ * </ol>
+ *
+ * <p><b>Time.</b> Only the event input's watermark counts: the model input carries no event time,
+ * and its watermarks and idleness are ignored (a quiet event input must never let the model
+ * source's end-of-time watermark through). The final watermark (Long.MAX_VALUE) ends time: every
+ * waiting event and limit is applied once, nothing re-arms, and no timer is left. In live mode
+ * event time never runs more than {@code watermark.wall-clock-tolerance} ahead of the wall clock: a
+ * watermark further ahead is held (and counted) until the clock catches up, so no output is stamped
+ * in the future — neither by an event ahead of the clock nor by the final watermark.
+ */
+public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProfile>
+        implements TwoInputStreamOperator<CustomerEvent, ClvModel, CustomerProfile>,
+                Triggerable<String, VoidNamespace> {
+    private static final Logger LOG = LoggerFactory.getLogger(CustomerProfileOperator.class);
+
+    /** Every customer's state, in the compact form. */
+    static final ValueStateDescriptor<Customer> STATE =
+            new ValueStateDescriptor<>("customer-v2", new CustomerSerializer());
+
+    /** The state of releases before the compact form, read once when restoring from them. */
+    static final ValueStateDescriptor<CustomerState> LEGACY_STATE =
+            new ValueStateDescriptor<>("customer", new AvroTypeInfo<>(CustomerState.class));
+
+    /** The CLV model served, the newest published ({@link #SERVED} is its only key). */
+    public static final MapStateDescriptor<String, ClvModel> CLV_MODEL =
+            new MapStateDescriptor<>("clv-model", Types.STRING, new AvroTypeInfo<>(ClvModel.class));
+
+    /** The timer service's name: the one of Flink's keyed broadcast operator, kept for restores. */
+    static final String TIMERS = "user-timers";
+
+    private static final String SERVED = "served";
+
+    /** How often a held watermark is looked at again while the wall clock catches up. */
+    private static final long HOLD_RECHECK_MILLIS = 200;
+
+    private final CustomerSteps steps;
+    private final ClvSettings clvSettings;
+    private final ProfileCacheSettings cacheSettings;
+    private final boolean live;
+    private final long wallClockTolerance;
+
+    private transient ValueState<Customer> state;
+    private transient InternalTimerService<VoidNamespace> timers;
+    private transient BroadcastState<String, ClvModel> models;
+    private transient ClvScorer scorer;
+    private transient CustomerCache cache;
+    private transient boolean copyState;
+    private transient Emitter emitter;
+
+    /** Every customer has been advanced to this event time. */
+    private transient long time;
+
+    /** The event input's latest watermark (may be ahead of {@link #time} in live mode). */
+    private transient long inputWatermark;
+
+    /** The final watermark has come: nothing re-arms any more. */
+    private transient boolean ended;
+
+    private transient boolean holdRecheckScheduled;
+
+    private transient Counter duplicates;
+    private transient Counter lateEvents;
+    private transient Counter modelsRejected;
+    private transient Counter stateReads;
+    private transient Counter stateWrites;
+    private transient Counter timersRegistered;
+    private transient Counter watermarksHeld;
+
+    public CustomerProfileOperator(
+            CustomerSteps steps,
+            ClvSettings clvSettings,
+            ProfileCacheSettings cacheSettings,
+            boolean live,
+            long wallClockToleranceMillis) {
+        this.steps = steps;
+        this.clvSettings = clvSettings;
+        this.cacheSettings = cacheSettings;
+        this.live = live;
+        this.wallClockTolerance = wallClockToleranceMillis;
+    }
+
+    /** The operator as the job configures it. */
+    public static CustomerProfileOperator of(JobConfig config) {
+        return new CustomerProfileOperator(
+                CustomerSteps.of(config),
+                config.clv(),
+                config.profileCache(),
+                !config.replayMode(),
+                config.wallClockTolerance().toMillis());
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        if (context.isRestored()) {
+            migrateLegacyState();
+        }
+    }
+
+    /**
+     * A savepoint of a release before the compact form holds every customer as an Avro record:
+     * rewrite each in the current form, once (the timers are the same). One read and one write per
+     * customer, at restore.
+     */
+    private void migrateLegacyState() throws Exception {
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        try (Stream<String> keys =
+                backend.getKeys(LEGACY_STATE.getName(), VoidNamespace.INSTANCE)) {
+            if (keys.findAny().isEmpty()) {
+                return;
+            }
+        }
+        ValueState<Customer> current =
+                backend.getPartitionedState(
+                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, STATE);
+        long[] migrated = {0};
+        backend.applyToAllKeys(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                LEGACY_STATE,
+                (key, legacy) -> {
+                    current.update(LegacyState.toCustomer(legacy.value()));
+                    legacy.clear();
+                    migrated[0]++;
+                });
+        LOG.info("customer state: {} customers rewritten from the earlier Avro form", migrated[0]);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        state = getPartitionedState(STATE);
+        timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
+        models = getOperatorStateBackend().getBroadcastState(CLV_MODEL);
+        ClvModel served = models.get(SERVED);
+        scorer = served == null ? null : scorerOf(served);
+        copyState = !getKeyedStateBackend().isSafeToReuseKVState();
+        cache =
+                new CustomerCache(
+                        cacheSettings.maxCustomers(),
+                        cacheSettings.maxDirty(),
+                        cacheSettings.maxWaitingEvents(),
+                        this::writeBack);
+        emitter = new Emitter();
+        time = Long.MIN_VALUE;
+        inputWatermark = Long.MIN_VALUE;
+
+        var metrics = getMetricGroup();
+        duplicates = metrics.counter("duplicatesDropped");
+        lateEvents = metrics.counter("lateEvents");
+        modelsRejected = metrics.counter("clvModelsRejected");
+        stateReads = metrics.counter("customerStateReads");
+        stateWrites = metrics.counter("customerStateWrites");
+        timersRegistered = metrics.counter("customerTimersRegistered");
+        watermarksHeld = metrics.counter("watermarksHeldByWallClock");
+        metrics.gauge("cachedCustomers", () -> cache.size());
+        metrics.gauge("dirtyCustomers", () -> cache.dirtyCount());
+        metrics.gauge("waitingEvents", () -> cache.waitingEvents());
+        metrics.gauge(
+                "watermarkHeldByWallClockMs",
+                () ->
+                        inputWatermark == Long.MAX_VALUE || inputWatermark <= time
+                                ? 0L
+                                : inputWatermark - time);
+    }
+
+    // ---------------------------------------------------------------- events
+
+    @Override
+    public void processElement1(StreamRecord<CustomerEvent> record) throws Exception {
+        CustomerEvent event = record.getValue();
+        String key = event.getCustomerId();
+        CustomerCache.Entry e = entry(key);
+        CustomerSteps.Arrival arrival =
+                steps.onEvent(key, e.customer, event, time, scorer, emitter);
+        switch (arrival) {
+            case DUPLICATE -> {
+                duplicates.inc();
+                return;
+            }
+            case LATE -> {
+                lateEvents.inc();
+                long at = Math.max(time, e.customer.now());
+                output.collect(
+                        Outputs.LATE_EVENTS,
+                        new StreamRecord<>(
+                                new LateEvent(
+                                        event,
+                                        Instant.ofEpochMilli(at),
+                                        at - event.getEventTime().toEpochMilli()),
+                                record.getTimestamp()));
+            }
+            case WAITING -> {}
+        }
+        cache.changed(e, due(e));
+    }
+
+    /**
+     * A published CLV model: served from now on if it can be and is not older than the one served.
+     * Nothing is re-scored here (that would touch every customer in one step and stall the
+     * checkpoint): each customer picks the model up at its next step, and while a model is served
+     * every customer with an order has a re-scoring step at least every clv.rescore-interval.
+     */
+    @Override
+    public void processElement2(StreamRecord<ClvModel> record) throws Exception {
+        ClvModel model = record.getValue();
+        String problem = ClvScorer.problem(model);
+        if (problem != null) {
+            modelsRejected.inc();
+            LOG.error(
+                    "CLV model {} rejected, the served one stays: {}", model.getModelId(), problem);
+            return;
+        }
+        ClvModel served = models.get(SERVED);
+        if (served != null && served.getFittedAt().isAfter(model.getFittedAt())) {
+            LOG.warn(
+                    "CLV model {} is older than the served {}, ignored",
+                    model.getModelId(),
+                    served.getModelId());
+            return;
+        }
+        models.put(SERVED, model);
+        scorer = scorerOf(model);
+        LOG.info("serving CLV model {} ({} customers)", model.getModelId(), model.getCustomers());
+    }
+
+    private ClvScorer scorerOf(ClvModel model) {
+        return ClvScorer.of(model, clvSettings.horizonMonths(), clvSettings.monthlyDiscount());
+    }
+
+    // ---------------------------------------------------------------- time
+
+    @Override
+    public void processWatermark1(Watermark mark) throws Exception {
+        inputWatermark = Math.max(inputWatermark, mark.getTimestamp());
+        if (inputWatermark == Long.MAX_VALUE) {
+            endTime();
+        } else {
+            moveTo(allowed(inputWatermark));
+        }
+    }
+
+    /** The model input carries no event time: its watermarks never count. */
+    @Override
+    public void processWatermark2(Watermark mark) {}
+
+    /**
+     * Only the event input's idleness counts: a quiet event input makes this operator quiet
+     * downstream, whatever the model input does.
+     */
+    @Override
+    protected void processWatermarkStatus(WatermarkStatus status, int index) {
+        if (index == 0) {
+            output.emitWatermarkStatus(status);
+        }
+    }
+
+    /** Event time as far as the wall clock lets it go (live mode), never backwards. */
+    private long allowed(long watermark) {
+        if (!live) {
+            return watermark;
+        }
+        long limit = wallClock() + wallClockTolerance;
+        if (watermark > limit) {
+            watermarksHeld.inc();
+            scheduleHoldRecheck();
+            return Math.max(time, limit);
+        }
+        return watermark;
+    }
+
+    private long wallClock() {
+        return getProcessingTimeService().getCurrentProcessingTime();
+    }
+
+    private void scheduleHoldRecheck() {
+        if (!holdRecheckScheduled) {
+            holdRecheckScheduled = true;
+            getProcessingTimeService()
+                    .registerTimer(
+                            wallClock() + HOLD_RECHECK_MILLIS,
+                            now -> {
+                                holdRecheckScheduled = false;
+                                if (!ended) {
+                                    moveTo(allowed(inputWatermark));
+                                }
+                            });
+        }
+    }
+
+    /** Moves event time to {@code t}: every customer is advanced, then it goes downstream. */
+    private void moveTo(long t) throws Exception {
+        if (t <= time) {
+            return;
+        }
+        time = t;
+        advanceCached(t);
+        super.processWatermark(new Watermark(t)); // fires keyed timers up to t, emits t
+    }
+
+    /**
+     * The final watermark: customers are advanced to the end of time (in live mode: to the wall
+     * clock plus the tolerance), every keyed timer fires once, none is registered again.
+     */
+    private void endTime() throws Exception {
+        ended = true;
+        long end = live ? Math.max(time, wallClock() + wallClockTolerance) : Long.MAX_VALUE;
+        time = end;
+        advanceCached(end);
+        timeServiceManager.advanceWatermark(Watermark.MAX_WATERMARK); // every timer, once
+        output.emitWatermark(new Watermark(end));
+    }
+
+    /** Advances every cached customer whose next step is due at or before {@code t}. */
+    private void advanceCached(long t) throws Exception {
+        for (CustomerCache.Entry e; (e = cache.pollDue(t)) != null; ) {
+            if (steps.advance(e.key, e.customer, t, scorer, emitter)) {
+                cache.changed(e, due(e));
+            } else {
+                cache.wakeAt(e, due(e));
+            }
+        }
+    }
+
+    /** A keyed timer: its customer (current key) is advanced to the current time. */
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        String key = timer.getKey();
+        CustomerCache.Entry e = entry(key);
+        Customer c = e.customer;
+        boolean changed = false;
+        if (c.wakeUpAt != Customer.NONE && timer.getTimestamp() >= c.wakeUpAt) {
+            c.wakeUpAt = Customer.NONE; // the registered timer has fired
+            changed = true;
+        }
+        changed |= steps.advance(key, c, time, scorer, emitter);
+        if (changed) {
+            cache.changed(e, due(e));
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
+
+    private long due(CustomerCache.Entry e) {
+        return steps.nextDueAt(e.key, e.customer, scorer != null);
+    }
+
+    // ---------------------------------------------------------------- state
+
+    /** The cached customer of {@code key}, read from keyed state (current key) on a miss. */
+    private CustomerCache.Entry entry(String key) throws Exception {
+        CustomerCache.Entry e = cache.get(key);
+        if (e != null) {
+            return e;
+        }
+        Customer c = state.value();
+        stateReads.inc();
+        if (c == null) {
+            c = new Customer();
+        } else if (copyState) {
+            c = c.copy(); // the heap backend's own object: a snapshot may be reading it
+        }
+        e = cache.add(key, c);
+        cache.wakeAt(e, due(e));
+        return e;
+    }
+
+    /**
+     * Writes a customer back to keyed state, first registering a timer at its next due time unless
+     * one is registered at or before it (none after the final watermark).
+     */
+    private void writeBack(CustomerCache.Entry e) throws Exception {
+        Object current = getCurrentKey();
+        setCurrentKey(e.key);
+        Customer c = e.customer;
+        if (!ended) {
+            long due = due(e);
+            if (due != Long.MAX_VALUE && (c.wakeUpAt == Customer.NONE || due < c.wakeUpAt)) {
+                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
+                timersRegistered.inc();
+                c.wakeUpAt = due;
+            }
+        }
+        state.update(copyState ? c.copy() : c);
+        stateWrites.inc();
+        if (current != null) {
+            setCurrentKey(current);
+        }
+    }
+
+    /** Before every checkpoint barrier: keyed state and timers hold every customer. */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        cache.flush();
+    }
+
+    /** The operator's outputs, stamped with the step's event time. */
+    private final class Emitter implements StepOutput {
+        private final StreamRecord<CustomerProfile> profile = new StreamRecord<>(null);
+
+        @Override
+        public void profile(CustomerProfile p, long at) {
+            output.collect(profile.replace(p, at));
+        }
+
+        @Override
+        public void segmentChange(SegmentChange change, long at) {
+            output.collect(Outputs.SEGMENT_CHANGES, new StreamRecord<>(change, at));
+        }
+
+        @Override
+        public void churnAlert(ChurnAlert alert, long at) {
+            output.collect(Outputs.CHURN_ALERTS, new StreamRecord<>(alert, at));
+        }
+
+        @Override
+        public void campaignDelta(CampaignDelta delta, long at) {
+            output.collect(Outputs.CAMPAIGN_DELTAS, new StreamRecord<>(delta, at));
+        }
+    }
+}

@@ -1,0 +1,413 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.attribution.AttributionState;
+import io.customerpulse.attribution.Clicks;
+import io.customerpulse.attribution.CreditedOrder;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.EventKind;
+import io.customerpulse.avro.Segment;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+import org.apache.flink.types.StringValue;
+
+/**
+ * The compact binary form of a {@link Customer} in keyed state: variable-length integers, one
+ * bit-set for the fields that may be absent, order times delta-coded, strings as Flink's {@link
+ * StringValue}. Every form ever written has a format number, recorded in checkpoints by {@link
+ * Snapshot}: a serializer restored from an older checkpoint reads that format, and Flink migrates
+ * the state to the current one ({@code compatibleAfterMigration}). Changing what is written means a
+ * new format number and a reader for the old one — {@code CustomerSerializerTest} fails until both
+ * exist.
+ */
+public final class CustomerSerializer extends TypeSerializer<Customer> {
+    /** The format this code writes. */
+    static final int FORMAT = 1;
+
+    private static final Segment[] SEGMENTS = Segment.values();
+    private static final EventKind[] KINDS = EventKind.values();
+
+    // presence bits of the absent-able fields
+    private static final int FIRST_ORDER = 1;
+    private static final int SECOND_ORDER = 1 << 1;
+    private static final int LAST_ORDER = 1 << 2;
+    private static final int LAST_INTERACTION = 1 << 3;
+    private static final int SEGMENT = 1 << 4;
+    private static final int HIGH_VALUE_UNTIL = 1 << 5;
+    private static final int NOW = 1 << 6;
+    private static final int WAKE_UP = 1 << 7;
+    private static final int ENGAGED = 1 << 8;
+    private static final int ACQUISITION_DECIDED = 1 << 9;
+    private static final int CAC = 1 << 10;
+
+    private final int format;
+
+    public CustomerSerializer() {
+        this(FORMAT);
+    }
+
+    /** A serializer that reads {@code format} (and writes the current one). */
+    CustomerSerializer(int format) {
+        if (format < 1 || format > FORMAT) {
+            throw new IllegalArgumentException("unknown customer state format " + format);
+        }
+        this.format = format;
+    }
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<Customer> duplicate() {
+        return this; // stateless
+    }
+
+    @Override
+    public Customer createInstance() {
+        return new Customer();
+    }
+
+    @Override
+    public Customer copy(Customer from) {
+        return from.copy();
+    }
+
+    @Override
+    public Customer copy(Customer from, Customer reuse) {
+        return from.copy();
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(Customer c, DataOutputView out) throws IOException {
+        int flags =
+                (c.firstOrderAt != Customer.NONE ? FIRST_ORDER : 0)
+                        | (c.secondOrderAt != Customer.NONE ? SECOND_ORDER : 0)
+                        | (c.lastOrderAt != Customer.NONE ? LAST_ORDER : 0)
+                        | (c.lastInteractionAt != Customer.NONE ? LAST_INTERACTION : 0)
+                        | (c.segment != null ? SEGMENT : 0)
+                        | (c.highValueUntil != Customer.NONE ? HIGH_VALUE_UNTIL : 0)
+                        | (c.now != Customer.NONE ? NOW : 0)
+                        | (c.wakeUpAt != Customer.NONE ? WAKE_UP : 0)
+                        | (c.engaged ? ENGAGED : 0)
+                        | (c.ads.acquisitionDecided() ? ACQUISITION_DECIDED : 0)
+                        | (c.ads.cacMinor() != Customer.NONE ? CAC : 0);
+        writeVarInt(out, flags);
+        writeVarLong(out, c.ordersTotal);
+        writeVarLong(out, c.gmvMinor);
+        writeVarLong(out, c.refundsMinor);
+        writeVarLong(out, c.returnedOrders);
+        writeVarLong(out, c.version);
+        writeVarInt(out, c.purchaseDays);
+        writeVarLong(out, c.firstDayValueMinor);
+        writeVarLong(out, c.repeatValueMinor);
+        writeIf(out, flags, FIRST_ORDER, c.firstOrderAt);
+        writeIf(out, flags, SECOND_ORDER, c.secondOrderAt);
+        writeIf(out, flags, LAST_ORDER, c.lastOrderAt);
+        writeIf(out, flags, LAST_INTERACTION, c.lastInteractionAt);
+        if ((flags & SEGMENT) != 0) {
+            out.writeByte(c.segment.ordinal());
+            writeVarLong(out, c.segmentSince);
+        }
+        writeIf(out, flags, HIGH_VALUE_UNTIL, c.highValueUntil);
+        writeIf(out, flags, NOW, c.now);
+        writeIf(out, flags, WAKE_UP, c.wakeUpAt);
+        StringValue.writeString(c.ads.acquisitionCampaign(), out);
+        writeIf(out, flags, CAC, c.ads.cacMinor());
+
+        writeVarInt(out, c.returnedIdCount);
+        for (int i = 0; i < c.returnedIdCount; i++) {
+            StringValue.writeString(c.returnedIds[i], out);
+        }
+        writeVarInt(out, c.orderCount);
+        long previous = 0;
+        for (int i = 0; i < c.orderCount; i++) {
+            writeVarLong(out, c.orderTimes[i] - previous); // ascending: small deltas
+            previous = c.orderTimes[i];
+        }
+        writeVarInt(out, c.seenCount);
+        previous = 0;
+        for (int i = 0; i < c.seenCount; i++) {
+            StringValue.writeString(c.seenIds[i], out);
+            writeVarLong(out, c.seenAt[i] - previous);
+            previous = c.seenAt[i];
+        }
+        Clicks clicks = c.ads.clicks();
+        writeVarInt(out, clicks.size());
+        for (int i = 0; i < clicks.size(); i++) {
+            StringValue.writeString(clicks.eventId(i), out);
+            writeVarLong(out, clicks.at(i));
+            StringValue.writeString(clicks.campaign(i), out);
+            writeVarLong(out, clicks.cost(i));
+        }
+        List<CreditedOrder> credited = c.ads.credited();
+        writeVarInt(out, credited.size());
+        for (CreditedOrder o : credited) {
+            StringValue.writeString(o.orderId(), out);
+            writeVarLong(out, o.at());
+            writeVarInt(out, o.credits());
+            for (int i = 0; i < o.credits(); i++) {
+                StringValue.writeString(o.campaigns()[i], out);
+                writeVarLong(out, o.clickAt()[i]);
+                writeVarLong(out, o.amountMinor()[i]);
+            }
+        }
+        writeVarInt(out, c.pending.size());
+        for (CustomerEvent e : c.pending) {
+            writeEvent(e, out);
+        }
+    }
+
+    @Override
+    public Customer deserialize(DataInputView in) throws IOException {
+        Customer c = new Customer();
+        int flags = readVarInt(in);
+        c.ordersTotal = readVarLong(in);
+        c.gmvMinor = readVarLong(in);
+        c.refundsMinor = readVarLong(in);
+        c.returnedOrders = readVarLong(in);
+        c.version = readVarLong(in);
+        c.purchaseDays = readVarInt(in);
+        c.firstDayValueMinor = readVarLong(in);
+        c.repeatValueMinor = readVarLong(in);
+        c.firstOrderAt = readIf(in, flags, FIRST_ORDER);
+        c.secondOrderAt = readIf(in, flags, SECOND_ORDER);
+        c.lastOrderAt = readIf(in, flags, LAST_ORDER);
+        c.lastInteractionAt = readIf(in, flags, LAST_INTERACTION);
+        if ((flags & SEGMENT) != 0) {
+            c.segment = SEGMENTS[in.readByte()];
+            c.segmentSince = readVarLong(in);
+        }
+        c.highValueUntil = readIf(in, flags, HIGH_VALUE_UNTIL);
+        c.now = readIf(in, flags, NOW);
+        c.wakeUpAt = readIf(in, flags, WAKE_UP);
+        c.engaged = (flags & ENGAGED) != 0;
+        String campaign = StringValue.readString(in);
+        long cac = readIf(in, flags, CAC);
+        AttributionState ads = c.ads;
+        if ((flags & ACQUISITION_DECIDED) != 0) {
+            ads.decideAcquisition(campaign, cac);
+        }
+
+        int n = readVarInt(in);
+        c.returnedIds = new String[n];
+        for (int i = 0; i < n; i++) {
+            c.returnedIds[i] = StringValue.readString(in);
+        }
+        c.returnedIdCount = n;
+        n = readVarInt(in);
+        c.orderTimes = new long[n];
+        long previous = 0;
+        for (int i = 0; i < n; i++) {
+            previous += readVarLong(in);
+            c.orderTimes[i] = previous;
+        }
+        c.orderCount = n;
+        n = readVarInt(in);
+        c.seenIds = new String[n];
+        c.seenAt = new long[n];
+        previous = 0;
+        for (int i = 0; i < n; i++) {
+            c.seenIds[i] = StringValue.readString(in);
+            previous += readVarLong(in);
+            c.seenAt[i] = previous;
+        }
+        c.seenCount = n;
+        n = readVarInt(in);
+        for (int i = 0; i < n; i++) {
+            String id = StringValue.readString(in);
+            long at = readVarLong(in);
+            ads.clicks().append(id, at, StringValue.readString(in), readVarLong(in));
+        }
+        n = readVarInt(in);
+        for (int i = 0; i < n; i++) {
+            String orderId = StringValue.readString(in);
+            long at = readVarLong(in);
+            int credits = readVarInt(in);
+            String[] campaigns = new String[credits];
+            long[] clickAt = new long[credits];
+            long[] amounts = new long[credits];
+            for (int j = 0; j < credits; j++) {
+                campaigns[j] = StringValue.readString(in);
+                clickAt[j] = readVarLong(in);
+                amounts[j] = readVarLong(in);
+            }
+            ads.credited().add(new CreditedOrder(orderId, at, campaigns, clickAt, amounts));
+        }
+        n = readVarInt(in);
+        c.pending.ensureCapacity(n);
+        for (int i = 0; i < n; i++) {
+            c.pending.add(readEvent(in));
+        }
+        return c;
+    }
+
+    @Override
+    public Customer deserialize(Customer reuse, DataInputView in) throws IOException {
+        return deserialize(in);
+    }
+
+    @Override
+    public void copy(DataInputView in, DataOutputView out) throws IOException {
+        serialize(deserialize(in), out);
+    }
+
+    /**
+     * The waiting event's twelve fields, in schema order. {@code CustomerSerializerTest} checks the
+     * count against the schema, so a field added to CustomerEvent cannot be forgotten here.
+     */
+    private static void writeEvent(CustomerEvent e, DataOutputView out) throws IOException {
+        StringValue.writeString(e.getEventId(), out);
+        StringValue.writeString(e.getCustomerId(), out);
+        writeVarLong(out, e.getEventTime().toEpochMilli());
+        StringValue.writeString(e.getMarketplace(), out);
+        out.writeByte(e.getKind().ordinal());
+        StringValue.writeString(e.getOrderId(), out);
+        writeVarLong(out, e.getAmountMinor());
+        StringValue.writeString(e.getCampaignId(), out);
+        StringValue.writeString(e.getAdGroupId(), out);
+        StringValue.writeString(e.getAsin(), out);
+        StringValue.writeString(e.getInteractionType(), out);
+        Integer rating = e.getRating();
+        writeVarInt(out, rating == null ? 0 : rating + 1);
+    }
+
+    private static CustomerEvent readEvent(DataInputView in) throws IOException {
+        CustomerEvent e = new CustomerEvent();
+        e.setEventId(StringValue.readString(in));
+        e.setCustomerId(StringValue.readString(in));
+        e.setEventTime(Instant.ofEpochMilli(readVarLong(in)));
+        e.setMarketplace(StringValue.readString(in));
+        e.setKind(KINDS[in.readByte()]);
+        e.setOrderId(StringValue.readString(in));
+        e.setAmountMinor(readVarLong(in));
+        e.setCampaignId(StringValue.readString(in));
+        e.setAdGroupId(StringValue.readString(in));
+        e.setAsin(StringValue.readString(in));
+        e.setInteractionType(StringValue.readString(in));
+        int rating = readVarInt(in);
+        e.setRating(rating == 0 ? null : rating - 1);
+        return e;
+    }
+
+    private static void writeIf(DataOutputView out, int flags, int bit, long value)
+            throws IOException {
+        if ((flags & bit) != 0) {
+            writeVarLong(out, value);
+        }
+    }
+
+    private static long readIf(DataInputView in, int flags, int bit) throws IOException {
+        return (flags & bit) != 0 ? readVarLong(in) : Customer.NONE;
+    }
+
+    /** Zig-zag, then 7 bits a byte (as Avro and protobuf do). */
+    static void writeVarLong(DataOutputView out, long value) throws IOException {
+        long v = (value << 1) ^ (value >> 63);
+        while ((v & ~0x7FL) != 0) {
+            out.writeByte((int) ((v & 0x7F) | 0x80));
+            v >>>= 7;
+        }
+        out.writeByte((int) v);
+    }
+
+    static long readVarLong(DataInputView in) throws IOException {
+        long v = 0;
+        int shift = 0;
+        while (true) {
+            int b = in.readUnsignedByte();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return (v >>> 1) ^ -(v & 1);
+            }
+            shift += 7;
+            if (shift > 63) {
+                throw new IOException("malformed variable-length integer in customer state");
+            }
+        }
+    }
+
+    private static void writeVarInt(DataOutputView out, int value) throws IOException {
+        writeVarLong(out, value);
+    }
+
+    private static int readVarInt(DataInputView in) throws IOException {
+        return Math.toIntExact(readVarLong(in));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CustomerSerializer s && s.format == format;
+    }
+
+    @Override
+    public int hashCode() {
+        return format;
+    }
+
+    @Override
+    public TypeSerializerSnapshot<Customer> snapshotConfiguration() {
+        return new Snapshot(FORMAT);
+    }
+
+    /**
+     * What a checkpoint records of the serializer: the format its values were written in. A
+     * checkpoint of an older format restores a serializer that reads it; the state is then migrated
+     * to the current format.
+     */
+    public static final class Snapshot implements TypeSerializerSnapshot<Customer> {
+        private int format;
+
+        /** For Flink, which reads the format with {@link #readSnapshot}. */
+        public Snapshot() {
+            this(FORMAT);
+        }
+
+        Snapshot(int format) {
+            this.format = format;
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return 1;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) throws IOException {
+            out.writeInt(format);
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader)
+                throws IOException {
+            format = in.readInt();
+        }
+
+        @Override
+        public TypeSerializer<Customer> restoreSerializer() {
+            return new CustomerSerializer(format);
+        }
+
+        @Override
+        public TypeSerializerSchemaCompatibility<Customer> resolveSchemaCompatibility(
+                TypeSerializerSnapshot<Customer> old) {
+            if (!(old instanceof Snapshot previous) || previous.format > FORMAT) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return previous.format == format
+                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+        }
+    }
+}

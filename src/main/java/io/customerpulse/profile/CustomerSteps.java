@@ -1,0 +1,185 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.avro.CampaignDelta;
+import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.clv.ClvScorer;
+import io.customerpulse.config.JobConfig;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What happens to one customer, in event-time order (DESIGN section 3): an arriving event is
+ * de-duplicated and waits, or — when it is already behind the customer's time — is applied at once
+ * as a late step; {@link #advance} applies every waiting event and limit due up to a time, one
+ * millisecond at a time. The customer operator calls these with the customer's decoded state,
+ * whether from its cache or from keyed state; nothing here touches Flink, so it is tested and
+ * benchmarked on plain objects.
+ *
+ * <p>Not thread-safe: each operator instance has its own.
+ */
+public final class CustomerSteps implements Serializable {
+    private final ProfileEngine engine;
+    private final SeenIds seenIds;
+    private final Schedule schedule;
+    private final long horizon;
+
+    private transient List<CustomerEvent> one;
+    private transient Restamped restamped;
+
+    /**
+     * @param horizon event time after which nothing takes effect (a replay's as-of), or {@code
+     *     Long.MAX_VALUE}
+     */
+    public CustomerSteps(ProfileEngine engine, SeenIds seenIds, Schedule schedule, long horizon) {
+        this.engine = engine;
+        this.seenIds = seenIds;
+        this.schedule = schedule;
+        this.horizon = horizon;
+    }
+
+    public static CustomerSteps of(JobConfig config) {
+        return new CustomerSteps(
+                ProfileEngine.of(config),
+                new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
+                Schedule.of(config),
+                config.horizonMillis());
+    }
+
+    public Schedule schedule() {
+        return schedule;
+    }
+
+    public long horizon() {
+        return horizon;
+    }
+
+    /** What became of an arriving event. */
+    public enum Arrival {
+        /** Seen before: dropped. */
+        DUPLICATE,
+        /** Waits until event time passes it. */
+        WAITING,
+        /** Already behind the customer's time: applied at once as a step of its own. */
+        LATE
+    }
+
+    /**
+     * An event of this customer arrives while event time is {@code eventTime}. The customer's own
+     * last step counts as well: watermarks are not checkpointed, so right after a restore event
+     * time is MIN while the state has already moved past this event's time. A late event is applied
+     * at the customer's time (capped by the horizon); its results carry the event's own timestamp,
+     * as a record processed on arrival does.
+     */
+    public Arrival onEvent(
+            String key,
+            Customer c,
+            CustomerEvent e,
+            long eventTime,
+            ClvScorer clv,
+            StepOutput out) {
+        if (seenIds.checkAndRemember(c, e)) {
+            return Arrival.DUPLICATE;
+        }
+        long time = Math.max(eventTime, c.now);
+        long at = e.getEventTime().toEpochMilli();
+        if (at > time) {
+            c.addPending(e);
+            return Arrival.WAITING;
+        }
+        List<CustomerEvent> events = one();
+        events.set(0, e);
+        engine.step(key, c, Math.min(time, horizon), events, 1, true, clv, restamp(out, at));
+        events.set(0, null);
+        return Arrival.LATE;
+    }
+
+    /**
+     * Applies, in time order, every step due at or before {@code to} (and the horizon): waiting
+     * events, limits, re-scorings. Returns whether the customer's state changed.
+     *
+     * <p>{@code to == Long.MAX_VALUE} is the final watermark, which ends time: every waiting event
+     * and limit is applied once, at its own time, with the re-scorings that fall before them; none
+     * comes after the last of them (re-scoring has no last time, and nothing re-arms).
+     */
+    public boolean advance(String key, Customer c, long to, ClvScorer clv, StepOutput out) {
+        long end = Math.min(to, horizon);
+        boolean changed = false;
+        while (true) {
+            long stepAt = schedule.nextStepAt(c);
+            if (end == Long.MAX_VALUE && stepAt == Long.MAX_VALUE) {
+                break;
+            }
+            long rescoreAt = schedule.nextRescoreAt(key, c, clv != null, stepAt);
+            long next = Math.min(stepAt, rescoreAt);
+            if (next > end) {
+                break;
+            }
+            int count = c.pendingAt(next);
+            boolean stepped = engine.step(key, c, next, c.pending, count, false, clv, out);
+            if (count > 0) {
+                c.pending.subList(0, count).clear();
+            }
+            if (!stepped && next == rescoreAt && clv != null) {
+                engine.rescore(key, c, next, clv, out);
+            }
+            changed = true;
+        }
+        if (changed) {
+            seenIds.forget(c, c.now);
+        }
+        return changed;
+    }
+
+    /** When anything is next due for this customer; {@code Long.MAX_VALUE} if nothing is. */
+    public long nextDueAt(String key, Customer c, boolean modelServed) {
+        long due = schedule.nextDueAt(key, c, modelServed);
+        return due > horizon ? Long.MAX_VALUE : due;
+    }
+
+    private List<CustomerEvent> one() {
+        if (one == null) {
+            one = new ArrayList<>(1);
+            one.add(null);
+        }
+        return one;
+    }
+
+    private StepOutput restamp(StepOutput out, long at) {
+        if (restamped == null) {
+            restamped = new Restamped();
+        }
+        restamped.out = out;
+        restamped.at = at;
+        return restamped;
+    }
+
+    /** Passes a step's results on with another timestamp: a late event's own. */
+    private static final class Restamped implements StepOutput {
+        StepOutput out;
+        long at;
+
+        @Override
+        public void profile(CustomerProfile profile, long ignored) {
+            out.profile(profile, at);
+        }
+
+        @Override
+        public void segmentChange(SegmentChange change, long ignored) {
+            out.segmentChange(change, at);
+        }
+
+        @Override
+        public void churnAlert(ChurnAlert alert, long ignored) {
+            out.churnAlert(alert, at);
+        }
+
+        @Override
+        public void campaignDelta(CampaignDelta delta, long ignored) {
+            out.campaignDelta(delta, at);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.avro.Segment;
+import io.customerpulse.config.JobConfig;
+import java.io.Serializable;
+import org.apache.flink.util.MathUtils;
+
+/**
+ * When a customer's next step is due — the one place that decides it. A step falls at the earliest
+ * of: the next waiting event, the churn deadline (unless already CHURN_RISK), the moment the oldest
+ * order leaves the orders_90d window, and the next re-scoring of the predictions. All times are
+ * event time, strictly after the customer's last step; {@code Long.MAX_VALUE} means never.
+ *
+ * <p>Re-scoring: while a CLV model is served, a customer with an order is re-scored every
+ * clv.rescore-interval; while none is, only a buyer with nothing else due is woken, and only every
+ * {@value #DORMANT_CHECKS} intervals, so that the first model reaches such a customer within a week
+ * instead of at its next event, without waking active customers for nothing. The times are shifted
+ * by a hash of the customer id so that customers wake spread over the interval, not all at
+ * midnight.
+ *
+ * <p>Forgetting (clicks out of the attribution window, credited orders out of the return window,
+ * old event ids) happens inside steps and needs no step of its own: nothing reads what has expired.
+ */
+public final class Schedule implements Serializable {
+    /** Without a model, a buyer with nothing else due wakes every this many rescore-intervals. */
+    static final int DORMANT_CHECKS = 7;
+
+    private final SegmentRules rules;
+    private final long ordersWindow;
+    private final long rescoreInterval;
+
+    public Schedule(SegmentThresholds limits, long rescoreIntervalMillis) {
+        this.rules = new SegmentRules(limits);
+        this.ordersWindow = limits.ordersWindow().toMillis();
+        this.rescoreInterval = rescoreIntervalMillis;
+    }
+
+    public static Schedule of(JobConfig config) {
+        return new Schedule(config.segments(), config.clv().rescoreInterval().toMillis());
+    }
+
+    /**
+     * The next limit after the last step: the churn deadline (unless already CHURN_RISK) or the
+     * oldest order leaving the window; {@code Long.MAX_VALUE} if none.
+     */
+    public long nextLimitAt(Customer c) {
+        long after = c.now;
+        long next = Long.MAX_VALUE;
+        long churnAt = rules.churnDeadline(c);
+        if (churnAt != Customer.NONE && c.segment != Segment.CHURN_RISK && churnAt > after) {
+            next = churnAt;
+        }
+        if (c.orderCount > 0) {
+            long expiry = c.orderTimes[0] + ordersWindow;
+            if (expiry > after) {
+                next = Math.min(next, expiry);
+            }
+        }
+        return next;
+    }
+
+    /** The next waiting event or limit; {@code Long.MAX_VALUE} if none. */
+    public long nextStepAt(Customer c) {
+        return Math.min(c.firstPendingAt(), nextLimitAt(c));
+    }
+
+    /**
+     * The first re-scoring time after the customer's last step (see the class comment); {@code
+     * Long.MAX_VALUE} if none. {@code stepAt} is {@link #nextStepAt}, which callers have.
+     */
+    public long nextRescoreAt(String customer, Customer c, boolean modelServed, long stepAt) {
+        if (c.firstOrderAt == Customer.NONE || c.now == Customer.NONE) {
+            return Long.MAX_VALUE;
+        }
+        long interval = rescoreInterval;
+        if (!modelServed) {
+            if (stepAt != Long.MAX_VALUE) {
+                return Long.MAX_VALUE;
+            }
+            interval *= DORMANT_CHECKS;
+        }
+        long offset = Math.floorMod(MathUtils.murmurHash(customer.hashCode()), interval);
+        return Math.floorDiv(c.now - offset, interval) * interval + offset + interval;
+    }
+
+    /** When anything is next due for this customer; {@code Long.MAX_VALUE} if nothing is. */
+    public long nextDueAt(String customer, Customer c, boolean modelServed) {
+        long stepAt = nextStepAt(c);
+        return Math.min(stepAt, nextRescoreAt(customer, c, modelServed, stepAt));
+    }
+}

@@ -1,0 +1,20 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.avro.CampaignDelta;
+import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.SegmentChange;
+
+/**
+ * Where a step's results go, each with the event time of the step that made it: the operator's main
+ * and side outputs in the job, a list or a counter in tests and benchmarks.
+ */
+public interface StepOutput {
+    void profile(CustomerProfile profile, long at);
+
+    void segmentChange(SegmentChange change, long at);
+
+    void churnAlert(ChurnAlert alert, long at);
+
+    void campaignDelta(CampaignDelta delta, long at);
+}

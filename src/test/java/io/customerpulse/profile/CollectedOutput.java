@@ -1,0 +1,54 @@
+package io.customerpulse.profile;
+
+import io.customerpulse.avro.CampaignDelta;
+import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.SegmentChange;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What steps produced, collected for tests of the engine and the function without Flink. */
+final class CollectedOutput implements StepOutput {
+    /** Discards everything. */
+    static final StepOutput NONE =
+            new StepOutput() {
+                @Override
+                public void profile(CustomerProfile profile, long at) {}
+
+                @Override
+                public void segmentChange(SegmentChange change, long at) {}
+
+                @Override
+                public void churnAlert(ChurnAlert alert, long at) {}
+
+                @Override
+                public void campaignDelta(CampaignDelta delta, long at) {}
+            };
+
+    final List<CustomerProfile> profiles = new ArrayList<>();
+    final List<SegmentChange> changes = new ArrayList<>();
+    final List<ChurnAlert> alerts = new ArrayList<>();
+    final List<CampaignDelta> deltas = new ArrayList<>();
+    final List<Long> stamps = new ArrayList<>();
+
+    @Override
+    public void profile(CustomerProfile profile, long at) {
+        profiles.add(profile);
+        stamps.add(at);
+    }
+
+    @Override
+    public void segmentChange(SegmentChange change, long at) {
+        changes.add(change);
+    }
+
+    @Override
+    public void churnAlert(ChurnAlert alert, long at) {
+        alerts.add(alert);
+    }
+
+    @Override
+    public void campaignDelta(CampaignDelta delta, long at) {
+        deltas.add(delta);
+    }
+}

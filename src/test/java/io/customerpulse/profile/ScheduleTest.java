@@ -1,0 +1,106 @@
+package io.customerpulse.profile;
+
+import static io.customerpulse.testing.Events.DAY;
+import static io.customerpulse.testing.Events.T0;
+import static io.customerpulse.testing.Events.click;
+import static io.customerpulse.testing.Events.order;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.Segment;
+import io.customerpulse.config.JobConfig;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** When a customer's next step is due: the one place that decides it. */
+class ScheduleTest {
+    private static final long T = T0.toEpochMilli();
+    private static final long D = DAY.toMillis();
+
+    private final JobConfig config = JobConfig.defaults();
+    private final ProfileEngine engine = ProfileEngine.of(config);
+    private final Schedule schedule = Schedule.of(config);
+
+    private Customer after(CustomerEvent... events) {
+        Customer c = new Customer();
+        for (CustomerEvent e : events) {
+            engine.step(
+                    "c1",
+                    c,
+                    e.getEventTime().toEpochMilli(),
+                    List.of(e),
+                    1,
+                    false,
+                    null,
+                    CollectedOutput.NONE);
+        }
+        return c;
+    }
+
+    @Test
+    void shouldWakeAtTheChurnDeadlineWhileTheOrderIsStillInsideItsWindow() {
+        Customer c = after(order("c1", 1_000, T0));
+        assertThat(schedule.nextLimitAt(c)).isEqualTo(T + 60 * D);
+        assertThat(schedule.nextStepAt(c)).isEqualTo(T + 60 * D);
+    }
+
+    @Test
+    void shouldWakeWhenTheOldestOrderLeavesTheWindowOnceTheCustomerIsChurnRisk() {
+        Customer c = after(order("c1", 1_000, T0), order("c1", 1_000, T0.plus(DAY)));
+        c.segment = Segment.CHURN_RISK; // no churn deadline any more
+        assertThat(schedule.nextLimitAt(c)).isEqualTo(T + 90 * D);
+    }
+
+    @Test
+    void shouldWakeForTheFirstWaitingEventWhenItComesBeforeAnyLimit() {
+        Customer c = after(order("c1", 1_000, T0));
+        c.addPending(click("c1", T0.plus(DAY.multipliedBy(3))));
+        c.addPending(click("c1", T0.plus(DAY.multipliedBy(2))));
+        assertThat(schedule.nextStepAt(c)).isEqualTo(T + 2 * D);
+    }
+
+    @Test
+    void shouldNeedNoStepToForgetClicksOrCreditedOrders() {
+        Customer c = after(click("c1", T0), order("c1", 1_000, T0.plusSeconds(1)));
+        assertThat(c.ads().credited()).hasSize(1);
+        // clicks end at +7 d and the credited order at +90 d: neither is a step of its own
+        assertThat(schedule.nextStepAt(c)).isEqualTo(T + 1_000 + 60 * D);
+    }
+
+    @Test
+    void shouldRescoreDailyAtTheCustomersOwnTimeOfDayWhileAModelIsServed() {
+        Customer c = after(order("c1", 1_000, T0));
+        long first = schedule.nextRescoreAt("c1", c, true, schedule.nextStepAt(c));
+        assertThat(first).isGreaterThan(T).isLessThanOrEqualTo(T + D);
+        c.now = first;
+        assertThat(schedule.nextRescoreAt("c1", c, true, schedule.nextStepAt(c)))
+                .isEqualTo(first + D);
+        Customer other = after(order("c2", 1_000, T0));
+        assertThat(schedule.nextRescoreAt("c2", other, true, schedule.nextStepAt(other)) % D)
+                .isNotEqualTo(first % D);
+    }
+
+    @Test
+    void shouldWakeABuyerWithNothingDueWeeklyWithoutAModelAndNoOneElse() {
+        Customer active = after(order("c1", 1_000, T0));
+        assertThat(schedule.nextRescoreAt("c1", active, false, schedule.nextStepAt(active)))
+                .isEqualTo(Long.MAX_VALUE);
+
+        Customer dormant = after(order("c1", 1_000, T0));
+        dormant.segment = Segment.CHURN_RISK;
+        dormant.removeFirstOrderTimes(1);
+        assertThat(schedule.nextStepAt(dormant)).isEqualTo(Long.MAX_VALUE);
+        long check = schedule.nextRescoreAt("c1", dormant, false, Long.MAX_VALUE);
+        assertThat(check).isGreaterThan(T).isLessThanOrEqualTo(T + 7 * D);
+        assertThat(schedule.nextDueAt("c1", dormant, false)).isEqualTo(check);
+
+        Customer prospect = after(click("c3", T0)); // no order: nothing to predict
+        assertThat(schedule.nextRescoreAt("c3", prospect, true, Long.MAX_VALUE))
+                .isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void shouldHaveNothingDueForACustomerWithoutEvents() {
+        assertThat(schedule.nextDueAt("c1", new Customer(), true)).isEqualTo(Long.MAX_VALUE);
+    }
+}
