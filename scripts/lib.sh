@@ -6,7 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Builds target/classes and target/classpath.txt when missing or older than any source.
 ensure_built() {
   local stamp="$ROOT/target/.built"
-  if [[ -f "$stamp" && -f "$ROOT/target/classpath.txt" ]] && [[ -z "$(find "$ROOT/src/main" "$ROOT/avro" "$ROOT/pom.xml" -newer "$stamp" -print -quit)" ]]; then
+  if [[ -f "$stamp" && -f "$ROOT/target/classpath.txt" && -f "$ROOT/target/test-classpath.txt" ]] && [[ -z "$(find "$ROOT/src" "$ROOT/avro" "$ROOT/pom.xml" -newer "$stamp" -print -quit)" ]]; then
     return
   fi
   echo "building customer-pulse (mvn package, tests skipped)..." >&2

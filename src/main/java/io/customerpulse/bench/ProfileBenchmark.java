@@ -64,6 +64,12 @@ public final class ProfileBenchmark {
         if (o.containsKey("--flink")) { // Flink settings to try: --flink key=value,key=value
             System.setProperty("bench.flink", o.get("--flink"));
         }
+        if (o.containsKey("--job")) { // job parameters to try: --job key=value,key=value
+            System.setProperty("bench.job", o.get("--job"));
+        }
+        if (o.containsKey("--only")) { // configurations to run: --only 3,4
+            System.setProperty("bench.only", o.get("--only"));
+        }
         Path dir = Path.of(o.getOrDefault("--dir", "target/bench"));
         Files.createDirectories(dir);
         System.out.printf(
@@ -111,14 +117,28 @@ public final class ProfileBenchmark {
         System.out.printf(
                 "  %,d events built in %.1f s (before anything is timed)%n",
                 ev.n(), (System.nanoTime() - built) / 1e9);
+        Map<String, Measured> all = new LinkedHashMap<>();
+        all.put(FLOOR, () -> job(ev, Pipeline.FLOOR, "rocksdb", 1, dir));
+        all.put(PEER, () -> job(ev, Pipeline.PEER, "rocksdb", 1, dir));
+        all.put(ROCKSDB_P1, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 1, dir));
+        all.put(HEAP_P1, () -> job(ev, Pipeline.OPERATOR, "hashmap", 1, dir));
+        all.put(ROCKSDB_P2, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 2, dir));
+        all.put(LIMIT, () -> limit(ev));
+        // -Dbench.only=2,3: only those configurations (1-based, in the order above), e.g. to
+        // profile
+        String only = System.getProperty("bench.only", "");
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         for (int r = 0; r < repeats; r++) {
-            measure(runs, FLOOR, () -> job(ev, Pipeline.FLOOR, "rocksdb", 1, dir));
-            measure(runs, PEER, () -> job(ev, Pipeline.PEER, "rocksdb", 1, dir));
-            measure(runs, ROCKSDB_P1, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 1, dir));
-            measure(runs, HEAP_P1, () -> job(ev, Pipeline.OPERATOR, "hashmap", 1, dir));
-            measure(runs, ROCKSDB_P2, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 2, dir));
-            measure(runs, LIMIT, () -> limit(ev));
+            int i = 0;
+            for (var e : all.entrySet()) {
+                i++;
+                if (only.isEmpty() || List.of(only.split(",")).contains(Integer.toString(i))) {
+                    measure(runs, e.getKey(), e.getValue());
+                }
+            }
+        }
+        if (!runs.containsKey(FLOOR) || !runs.containsKey(PEER) || !runs.containsKey(LIMIT)) {
+            return; // the ratios need all three
         }
         double floor = median(runs.get(FLOOR), false);
         double peer = median(runs.get(PEER), false);
@@ -176,9 +196,23 @@ public final class ProfileBenchmark {
                 .getProcessCpuTime();
     }
 
-    /** The configuration every operator run uses: the job's defaults, as of the last event. */
+    /**
+     * The configuration every operator run uses: the job's defaults (and {@code --job} settings),
+     * as of the last event.
+     */
     static JobConfig config(BenchEvents ev) {
-        return JobConfig.defaults().withAsOf(java.time.Instant.ofEpochMilli(ev.lastTime()));
+        return jobSettings().withAsOf(java.time.Instant.ofEpochMilli(ev.lastTime()));
+    }
+
+    /** The job's defaults with {@code -Dbench.job=key=value,key=value} over them. */
+    static JobConfig jobSettings() {
+        Map<String, String> settings = new HashMap<>();
+        for (String kv : System.getProperty("bench.job", "").split(",")) {
+            if (!kv.isBlank()) {
+                settings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        return JobConfig.parse(settings);
     }
 
     /**
@@ -367,7 +401,7 @@ public final class ProfileBenchmark {
                         .returns(new AvroTypeInfo<>(CustomerEvent.class))
                         .name("generate"),
                 Pipeline.OPERATOR,
-                JobConfig.defaults());
+                jobSettings());
         System.out.printf(
                 "state: %,d events, %,d customers, RocksDB, incremental checkpoints every 5 s%n",
                 ev.n(), ev.customers());

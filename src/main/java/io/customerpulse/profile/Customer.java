@@ -161,6 +161,17 @@ public final class Customer {
         return n;
     }
 
+    /** Removes the first {@code n} waiting events (applied). */
+    void removeFirstPending(int n) {
+        if (n == pending.size()) {
+            pending.clear();
+        } else {
+            for (int i = 0; i < n; i++) {
+                pending.remove(0);
+            }
+        }
+    }
+
     void addOrderTime(long at) {
         if (orderCount == orderTimes.length) {
             orderTimes = Arrays.copyOf(orderTimes, Math.max(4, orderCount * 2));

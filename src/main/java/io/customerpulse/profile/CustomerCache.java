@@ -1,52 +1,71 @@
 package io.customerpulse.profile;
 
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
 
 /**
  * The customers the operator keeps decoded in memory, so that an event or a step of a recently seen
  * customer costs no state access (the operator shell's buffer, like the bundle of Flink SQL's
- * mini-batch operators). It knows three things of each entry:
+ * mini-batch operators). Per entry it tracks:
  *
  * <ul>
- *   <li>its recency: past {@code maxCustomers} the least recently used entry is evicted, written
- *       back first when dirty;
+ *   <li>recency: past {@code maxCustomers} an entry not used since the clock hand last passed it is
+ *       evicted (CLOCK, an approximation of least recently used), written back first when dirty;
  *   <li>whether it is dirty (changed since it was last written back): past {@code maxDirty} the
  *       entries dirty the longest are written back (and stay cached), so that the flush before a
  *       checkpoint barrier writes at most that many;
- *   <li>when it is next due (its wake time), in a heap ordered by it, so that the operator finds
- *       the entries whose waiting events or limits the watermark has passed without scanning.
+ *   <li>its waiting events: past {@code maxWaiting} of them in cached entries, the entries holding
+ *       them longest are evicted (their events go to keyed state, with a timer); and the time of
+ *       its first waiting event, in a heap, so that the operator finds the entries whose events the
+ *       watermark has passed without scanning.
  * </ul>
  *
- * Past {@code maxWaiting} waiting events held in cached entries, the entries holding them longest
- * are evicted (their waiting events go to keyed state, with a timer). Writing back is the
- * operator's ({@link WriteBack}): the cache only decides when.
+ * <p>Every entry has a slot number, and the structures touched on every event — the clock bits, the
+ * two FIFO queues and the heap — hold slot numbers and flags, not references: a cached entry lives
+ * in the old generation, and writing references into old objects on every event is what makes a
+ * garbage collector's write barriers and card refinement expensive (measured: BENCHMARKS.md).
+ * Queues are lazy: an entry that left a queue by another way (cleaned at a checkpoint, evicted) is
+ * skipped when its stale ticket comes up. Writing back is the operator's ({@link WriteBack}); the
+ * cache only decides when.
  */
 final class CustomerCache {
     /** One cached customer. */
     static final class Entry {
         final String key;
         final Customer customer;
-        boolean dirty;
+        final int slot;
         boolean cached = true;
 
-        /** When it is next due, {@code Long.MAX_VALUE} if never; its place in the heap, or -1. */
-        long wake = Long.MAX_VALUE;
+        /**
+         * Used again since it was cached or the clock hand last passed it. A new entry gets its
+         * slot behind the hand, so it has a full turn of the hand before it can be evicted.
+         */
+        boolean referenced;
 
-        int heapIndex = -1;
+        boolean dirty;
 
-        /** Waiting events counted for it in {@link #waitingEvents}. */
+        /** The ticket of its place in the dirty queue, and in the waiting queue. */
+        long dirtyTicket;
+
+        long waitingTicket;
+
+        /** Waiting events counted for it in the cache's total. */
         int waiting;
 
-        Entry(String key, Customer customer) {
+        /** The time of its first waiting event in the heap, {@code Long.MAX_VALUE} if none. */
+        long wake = Long.MAX_VALUE;
+
+        /** The ticket of its current item in the heap. */
+        long wakeTicket;
+
+        Entry(String key, Customer customer, int slot) {
             this.key = key;
             this.customer = customer;
+            this.slot = slot;
         }
     }
 
-    /** Writes an entry's customer back to keyed state (and registers its timer). */
+    /** Writes an entry's customer back to keyed state (and arms its timer). */
     interface WriteBack {
         void write(Entry entry) throws Exception;
     }
@@ -56,12 +75,22 @@ final class CustomerCache {
     private final int maxWaiting;
     private final WriteBack writeBack;
 
-    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(1024, 0.75f, true);
-    private final LinkedHashSet<Entry> dirty = new LinkedHashSet<>();
-    private final LinkedHashSet<Entry> holdingWaiting = new LinkedHashSet<>();
+    private final HashMap<String, Entry> entries = new HashMap<>(1 << 12);
+    private Entry[] slots = new Entry[64];
+    private int slotsUsed; // slots ever handed out
+    private int[] free = new int[16];
+    private int freeCount;
+    private int hand;
+
+    private final Queue dirtyQueue = new Queue();
+    private final Queue waitingQueue = new Queue();
+    private long tickets;
+    private int dirtyCount;
     private int waitingEvents;
 
-    private Entry[] heap = new Entry[64];
+    private long[] heapWake = new long[64];
+    private int[] heapSlot = new int[64];
+    private long[] heapTicket = new long[64];
     private int heapSize;
 
     CustomerCache(int maxCustomers, int maxDirty, int maxWaiting, WriteBack writeBack) {
@@ -71,82 +100,78 @@ final class CustomerCache {
         this.writeBack = writeBack;
     }
 
-    /** The cached entry of {@code key} (now the most recently used), or null. */
+    /** The cached entry of {@code key}, or null. */
     Entry get(String key) {
-        return entries.get(key);
+        Entry e = entries.get(key);
+        if (e != null && !e.referenced) {
+            e.referenced = true;
+        }
+        return e;
     }
 
     /**
-     * Caches a customer just read from keyed state (not dirty); evicts the least recently used
-     * entries past the cap.
+     * Caches a customer just read from keyed state (not dirty); first evicts an entry if the cache
+     * is full.
      */
     Entry add(String key, Customer customer) throws Exception {
-        Entry e = new Entry(key, customer);
-        entries.put(key, e);
-        count(e);
-        while (entries.size() > maxCustomers) {
-            evict(entries.values().iterator().next());
+        while (entries.size() >= maxCustomers) {
+            evictOne();
         }
+        int slot = freeCount > 0 ? free[--freeCount] : newSlot();
+        Entry e = new Entry(key, customer, slot);
+        slots[slot] = e;
+        entries.put(key, e);
+        countWaiting(e);
         return e;
     }
 
     /**
-     * Records that an entry changed: it is dirty, its waiting events are counted, and it wakes at
-     * {@code due}. Then the caps are enforced (which may write back or evict any entry, this one
-     * too).
+     * Records that an entry changed: it is dirty, and its waiting events are counted and queued.
+     * Then the caps are enforced, which may write back or evict any entry, this one too.
      */
-    void changed(Entry e, long due) throws Exception {
+    void changed(Entry e) throws Exception {
         if (!e.dirty) {
             e.dirty = true;
-            dirty.add(e);
+            e.dirtyTicket = ++tickets;
+            pruneDirty();
+            dirtyQueue.add(e.slot, e.dirtyTicket);
+            dirtyCount++;
         }
-        count(e);
-        wakeAt(e, due);
-        enforceCaps();
-    }
-
-    /** Moves an entry's wake time (earlier or later). */
-    void wakeAt(Entry e, long due) {
-        if (due == Long.MAX_VALUE) {
-            if (e.heapIndex >= 0) {
-                removeFromHeap(e);
+        countWaiting(e);
+        while (dirtyCount > maxDirty) {
+            clean(nextDirty());
+        }
+        while (waitingEvents > maxWaiting) {
+            Entry holding = nextWaiting();
+            if (holding == null) {
+                break;
             }
-            e.wake = Long.MAX_VALUE;
-            return;
-        }
-        long before = e.wake;
-        e.wake = due;
-        if (e.heapIndex < 0) {
-            ensureHeap();
-            e.heapIndex = heapSize;
-            heap[heapSize++] = e;
-            siftUp(e.heapIndex);
-        } else if (due < before) {
-            siftUp(e.heapIndex);
-        } else {
-            siftDown(e.heapIndex);
+            evict(holding);
         }
     }
 
     /**
-     * Takes the next entry due at or before {@code t} out of the heap (its wake is reset: the
-     * caller advances it and sets the next), or null when none is.
+     * Takes the next entry whose first waiting event is at or before {@code t} out of the heap, or
+     * returns null when there is none. The caller advances it and reports it {@link #changed}.
      */
     Entry pollDue(long t) {
-        if (heapSize == 0 || heap[0].wake > t) {
-            return null;
+        while (heapSize > 0 && heapWake[0] <= t) {
+            Entry e = top();
+            popHeap();
+            if (e != null) {
+                e.wake = Long.MAX_VALUE;
+                return e;
+            }
         }
-        Entry e = heap[0];
-        removeFromHeap(e);
-        e.wake = Long.MAX_VALUE;
-        return e;
+        return null;
     }
 
     /** Writes back every dirty entry; they stay cached. */
     void flush() throws Exception {
-        while (!dirty.isEmpty()) {
-            clean(dirty.iterator().next());
+        while (dirtyCount > 0) {
+            clean(nextDirty());
         }
+        dirtyQueue.clear(); // what is left is stale
     }
 
     int size() {
@@ -154,38 +179,117 @@ final class CustomerCache {
     }
 
     int dirtyCount() {
-        return dirty.size();
+        return dirtyCount;
     }
 
     int waitingEvents() {
         return waitingEvents;
     }
 
-    private void enforceCaps() throws Exception {
-        while (dirty.size() > maxDirty) {
-            clean(dirty.iterator().next());
-        }
-        while (waitingEvents > maxWaiting && !holdingWaiting.isEmpty()) {
-            evict(holdingWaiting.iterator().next());
-        }
+    /** Tickets held by the two queues, stale ones included (tests: they stay bounded). */
+    int queued() {
+        return dirtyQueue.size + waitingQueue.size;
     }
 
-    /** Keeps the count of waiting events up to date for an entry. */
-    private void count(Entry e) {
+    private int newSlot() {
+        if (slotsUsed == slots.length) {
+            slots = Arrays.copyOf(slots, slots.length * 2);
+        }
+        return slotsUsed++;
+    }
+
+    /** Counts an entry's waiting events and keeps its first one in the heap. */
+    private void countWaiting(Entry e) {
         int now = e.customer.pending.size();
         waitingEvents += now - e.waiting;
         if (now > 0 && e.waiting == 0) {
-            holdingWaiting.add(e);
-        } else if (now == 0 && e.waiting > 0) {
-            holdingWaiting.remove(e);
+            e.waitingTicket = ++tickets;
+            pruneWaiting();
+            waitingQueue.add(e.slot, e.waitingTicket);
         }
         e.waiting = now;
+        long first = e.customer.firstPendingAt();
+        if (first != e.wake) {
+            wakeAt(e, first);
+        }
+    }
+
+    /**
+     * Drops stale tickets from the head of the dirty queue (an entry cleaned by a flush or an
+     * eviction), so that the queue stays about as long as there are dirty entries.
+     */
+    private void pruneDirty() {
+        while (!dirtyQueue.isEmpty() && !isDirty(dirtyQueue.headSlot(), dirtyQueue.headTicket())) {
+            dirtyQueue.pop();
+        }
+    }
+
+    private boolean isDirty(int slot, long ticket) {
+        Entry e = slots[slot];
+        return e != null && e.dirty && e.dirtyTicket == ticket;
+    }
+
+    /** The same for the waiting queue: entries whose events were applied leave it at its head. */
+    private void pruneWaiting() {
+        while (!waitingQueue.isEmpty()
+                && !isWaiting(waitingQueue.headSlot(), waitingQueue.headTicket())) {
+            waitingQueue.pop();
+        }
+    }
+
+    private boolean isWaiting(int slot, long ticket) {
+        Entry e = slots[slot];
+        return e != null && e.waiting > 0 && e.waitingTicket == ticket;
+    }
+
+    /** The entry dirty the longest (skipping stale tickets). */
+    private Entry nextDirty() {
+        while (true) {
+            int slot = dirtyQueue.headSlot();
+            long ticket = dirtyQueue.headTicket();
+            dirtyQueue.pop();
+            if (isDirty(slot, ticket)) {
+                return slots[slot];
+            }
+        }
+    }
+
+    /** The cached entry holding waiting events the longest, or null. */
+    private Entry nextWaiting() {
+        while (!waitingQueue.isEmpty()) {
+            int slot = waitingQueue.headSlot();
+            long ticket = waitingQueue.headTicket();
+            waitingQueue.pop();
+            if (isWaiting(slot, ticket)) {
+                return slots[slot];
+            }
+        }
+        return null;
     }
 
     private void clean(Entry e) throws Exception {
         writeBack.write(e);
         e.dirty = false;
-        dirty.remove(e);
+        dirtyCount--;
+    }
+
+    /** CLOCK: passes used entries (taking their mark) and evicts the first unused one. */
+    private void evictOne() throws Exception {
+        while (true) {
+            if (hand >= slotsUsed) {
+                hand = 0;
+            }
+            Entry e = slots[hand++];
+            if (e == null) {
+                continue;
+            }
+            if (e.referenced) {
+                e.referenced = false;
+            } else {
+                evict(e);
+                return;
+            }
+        }
     }
 
     private void evict(Entry e) throws Exception {
@@ -193,76 +297,131 @@ final class CustomerCache {
             clean(e);
         }
         entries.remove(e.key);
+        slots[e.slot] = null;
+        if (freeCount == free.length) {
+            free = Arrays.copyOf(free, free.length * 2);
+        }
+        free[freeCount++] = e.slot;
         e.cached = false;
-        if (e.heapIndex >= 0) {
-            removeFromHeap(e);
-        }
+        e.wake = Long.MAX_VALUE; // its heap item is stale now
         waitingEvents -= e.waiting;
-        if (e.waiting > 0) {
-            holdingWaiting.remove(e);
-        }
         e.waiting = 0;
     }
 
-    // the heap: a binary min-heap of entries by wake time, each entry knowing its index
+    /** A FIFO of (slot, ticket) pairs in primitive arrays, growing as needed. */
+    private static final class Queue {
+        private int[] slot = new int[64];
+        private long[] ticket = new long[64];
+        private int head;
+        private int size;
 
-    private void ensureHeap() {
-        if (heapSize == heap.length) {
-            heap = Arrays.copyOf(heap, heap.length * 2);
+        void add(int s, long t) {
+            if (size == slot.length) {
+                int[] slots = new int[size * 2];
+                long[] tickets = new long[size * 2];
+                for (int i = 0; i < size; i++) {
+                    slots[i] = slot[(head + i) % slot.length];
+                    tickets[i] = ticket[(head + i) % slot.length];
+                }
+                slot = slots;
+                ticket = tickets;
+                head = 0;
+            }
+            int at = (head + size) % slot.length;
+            slot[at] = s;
+            ticket[at] = t;
+            size++;
+        }
+
+        boolean isEmpty() {
+            return size == 0;
+        }
+
+        int headSlot() {
+            return slot[head];
+        }
+
+        long headTicket() {
+            return ticket[head];
+        }
+
+        void pop() {
+            head = (head + 1) % slot.length;
+            size--;
+        }
+
+        void clear() {
+            head = 0;
+            size = 0;
         }
     }
 
-    private void removeFromHeap(Entry e) {
-        int i = e.heapIndex;
-        Entry last = heap[--heapSize];
-        heap[heapSize] = null;
-        e.heapIndex = -1;
-        if (last != e) {
-            heap[i] = last;
-            last.heapIndex = i;
-            siftDown(i);
-            siftUp(last.heapIndex);
-        }
-    }
+    // the heap: a binary min-heap of (time, slot, ticket) in primitive arrays. Lazy: an entry
+    // whose first waiting event changed gets a new item and its old one is skipped when it comes
+    // up (its ticket no longer matches), so moving an entry never writes into the entry itself.
 
-    private void siftUp(int i) {
-        Entry e = heap[i];
+    private void wakeAt(Entry e, long at) {
+        e.wake = at;
+        if (at == Long.MAX_VALUE) {
+            return; // its item, if any, is stale now
+        }
+        e.wakeTicket = ++tickets;
+        if (heapSize == heapWake.length) {
+            heapWake = Arrays.copyOf(heapWake, heapSize * 2);
+            heapSlot = Arrays.copyOf(heapSlot, heapSize * 2);
+            heapTicket = Arrays.copyOf(heapTicket, heapSize * 2);
+        }
+        int i = heapSize++;
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            Entry p = heap[parent];
-            if (p.wake <= e.wake) {
+            if (heapWake[parent] <= at) {
                 break;
             }
-            heap[i] = p;
-            p.heapIndex = i;
+            move(parent, i);
             i = parent;
         }
-        heap[i] = e;
-        e.heapIndex = i;
+        heapWake[i] = at;
+        heapSlot[i] = e.slot;
+        heapTicket[i] = e.wakeTicket;
     }
 
-    private void siftDown(int i) {
-        Entry e = heap[i];
+    /** The entry of the heap's top item if it is current (not stale), else null. */
+    private Entry top() {
+        Entry e = slots[heapSlot[0]];
+        return e != null && e.wakeTicket == heapTicket[0] && e.wake == heapWake[0] ? e : null;
+    }
+
+    /** Removes the heap's top item. */
+    private void popHeap() {
+        int last = --heapSize;
+        if (last == 0) {
+            return;
+        }
+        long wake = heapWake[last];
+        int slot = heapSlot[last];
+        long ticket = heapTicket[last];
+        int i = 0;
         int half = heapSize >>> 1;
         while (i < half) {
             int child = 2 * i + 1;
             int right = child + 1;
-            if (right < heapSize && heap[right].wake < heap[child].wake) {
+            if (right < heapSize && heapWake[right] < heapWake[child]) {
                 child = right;
             }
-            if (e.wake <= heap[child].wake) {
+            if (wake <= heapWake[child]) {
                 break;
             }
-            heap[i] = heap[child];
-            heap[i].heapIndex = i;
+            move(child, i);
             i = child;
         }
-        heap[i] = e;
-        e.heapIndex = i;
+        heapWake[i] = wake;
+        heapSlot[i] = slot;
+        heapTicket[i] = ticket;
     }
 
-    /** Every cached entry (tests). */
-    Iterator<Entry> iterator() {
-        return entries.values().iterator();
+    private void move(int from, int to) {
+        heapWake[to] = heapWake[from];
+        heapSlot[to] = heapSlot[from];
+        heapTicket[to] = heapTicket[from];
     }
 }

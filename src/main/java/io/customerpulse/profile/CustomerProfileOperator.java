@@ -130,7 +130,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private transient Counter stateReads;
     private transient Counter stateWrites;
     private transient Counter timersRegistered;
-    private transient Counter watermarksHeld;
+    transient Counter watermarksHeld; // read by EventTimeTest
 
     public CustomerProfileOperator(
             CustomerSteps steps,
@@ -256,9 +256,13 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
                                         at - event.getEventTime().toEpochMilli()),
                                 record.getTimestamp()));
             }
-            case WAITING -> {}
+            case WAITING -> {
+                cache.changed(e); // a waiting event moves no limit: nothing to arm
+                return;
+            }
         }
-        cache.changed(e, due(e));
+        arm(e, false);
+        cache.changed(e);
     }
 
     /**
@@ -377,14 +381,15 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         output.emitWatermark(new Watermark(end));
     }
 
-    /** Advances every cached customer whose next step is due at or before {@code t}. */
+    /**
+     * Advances every cached customer with a waiting event at or before {@code t} (their limits are
+     * covered by keyed timers).
+     */
     private void advanceCached(long t) throws Exception {
         for (CustomerCache.Entry e; (e = cache.pollDue(t)) != null; ) {
-            if (steps.advance(e.key, e.customer, t, scorer, emitter)) {
-                cache.changed(e, due(e));
-            } else {
-                cache.wakeAt(e, due(e));
-            }
+            steps.advance(e.key, e.customer, t, scorer, emitter);
+            arm(e, true);
+            cache.changed(e);
         }
     }
 
@@ -401,15 +406,41 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         }
         changed |= steps.advance(key, c, time, scorer, emitter);
         if (changed) {
-            cache.changed(e, due(e));
+            arm(e, false);
+            cache.changed(e);
         }
     }
 
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) {}
 
-    private long due(CustomerCache.Entry e) {
-        return steps.nextDueAt(e.key, e.customer, scorer != null);
+    /**
+     * Keeps a timer registered at or before the customer's next limit or re-scoring ({@code
+     * waiting}: or first waiting event), registering one only when the due time moved earlier than
+     * the registered timer. Nothing is armed after the final watermark.
+     *
+     * @param setKey whether the customer's key must be made current first (it is the current key of
+     *     an event or a timer, not of a customer advanced from the cache)
+     */
+    private void arm(CustomerCache.Entry e, boolean setKey) throws Exception {
+        arm(e, setKey, false);
+    }
+
+    private void arm(CustomerCache.Entry e, boolean setKey, boolean waiting) throws Exception {
+        if (ended) {
+            return;
+        }
+        Customer c = e.customer;
+        long due = steps.nextDueAt(e.key, c, scorer != null, waiting);
+        if (due == Long.MAX_VALUE || (c.wakeUpAt != Customer.NONE && due >= c.wakeUpAt)) {
+            return;
+        }
+        if (setKey) {
+            setCurrentKey(e.key);
+        }
+        timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
+        timersRegistered.inc();
+        c.wakeUpAt = due;
     }
 
     // ---------------------------------------------------------------- state
@@ -427,27 +458,18 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         } else if (copyState) {
             c = c.copy(); // the heap backend's own object: a snapshot may be reading it
         }
-        e = cache.add(key, c);
-        cache.wakeAt(e, due(e));
-        return e;
+        return cache.add(key, c);
     }
 
     /**
-     * Writes a customer back to keyed state, first registering a timer at its next due time unless
-     * one is registered at or before it (none after the final watermark).
+     * Writes a customer back to keyed state; its waiting events, which only the cache's heap
+     * watched, are then covered by its timer too (restored, they are applied when it fires).
      */
     private void writeBack(CustomerCache.Entry e) throws Exception {
         Object current = getCurrentKey();
         setCurrentKey(e.key);
         Customer c = e.customer;
-        if (!ended) {
-            long due = due(e);
-            if (due != Long.MAX_VALUE && (c.wakeUpAt == Customer.NONE || due < c.wakeUpAt)) {
-                timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
-                timersRegistered.inc();
-                c.wakeUpAt = due;
-            }
-        }
+        arm(e, false, true);
         state.update(copyState ? c.copy() : c);
         stateWrites.inc();
         if (current != null) {
@@ -460,6 +482,16 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         cache.flush();
+    }
+
+    /**
+     * At the end of the input, too, every changed customer is written back: the state is then
+     * complete (as at a checkpoint), and a bounded run pays for every write it caused.
+     */
+    @Override
+    public void finish() throws Exception {
+        cache.flush();
+        super.finish();
     }
 
     /** The operator's outputs, stamped with the step's event time. */

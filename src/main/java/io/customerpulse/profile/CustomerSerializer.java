@@ -153,7 +153,8 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
         }
         List<CreditedOrder> credited = c.ads.credited();
         writeVarInt(out, credited.size());
-        for (CreditedOrder o : credited) {
+        for (int k = 0; k < credited.size(); k++) {
+            CreditedOrder o = credited.get(k);
             StringValue.writeString(o.orderId(), out);
             writeVarLong(out, o.at());
             writeVarInt(out, o.credits());
@@ -164,8 +165,8 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             }
         }
         writeVarInt(out, c.pending.size());
-        for (CustomerEvent e : c.pending) {
-            writeEvent(e, out);
+        for (int k = 0; k < c.pending.size(); k++) {
+            writeEvent(c.pending.get(k), out);
         }
     }
 

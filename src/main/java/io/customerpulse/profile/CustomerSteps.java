@@ -120,9 +120,7 @@ public final class CustomerSteps implements Serializable {
             }
             int count = c.pendingAt(next);
             boolean stepped = engine.step(key, c, next, c.pending, count, false, clv, out);
-            if (count > 0) {
-                c.pending.subList(0, count).clear();
-            }
+            c.removeFirstPending(count);
             if (!stepped && next == rescoreAt && clv != null) {
                 engine.rescore(key, c, next, clv, out);
             }
@@ -134,9 +132,16 @@ public final class CustomerSteps implements Serializable {
         return changed;
     }
 
-    /** When anything is next due for this customer; {@code Long.MAX_VALUE} if nothing is. */
-    public long nextDueAt(String key, Customer c, boolean modelServed) {
-        long due = schedule.nextDueAt(key, c, modelServed);
+    /**
+     * When anything is next due for this customer, within the horizon; {@code Long.MAX_VALUE} if
+     * nothing is. With {@code waiting} false the waiting events are left out (limits and
+     * re-scorings only).
+     */
+    public long nextDueAt(String key, Customer c, boolean modelServed, boolean waiting) {
+        long due =
+                waiting
+                        ? schedule.nextDueAt(key, c, modelServed)
+                        : schedule.nextTimerAt(key, c, modelServed);
         return due > horizon ? Long.MAX_VALUE : due;
     }
 

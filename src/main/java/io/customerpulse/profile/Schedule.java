@@ -88,4 +88,12 @@ public final class Schedule implements Serializable {
         long stepAt = nextStepAt(c);
         return Math.min(stepAt, nextRescoreAt(customer, c, modelServed, stepAt));
     }
+
+    /**
+     * The next limit or re-scoring, leaving out the waiting events: what a customer's timer must
+     * cover while its waiting events are in memory.
+     */
+    public long nextTimerAt(String customer, Customer c, boolean modelServed) {
+        return Math.min(nextLimitAt(c), nextRescoreAt(customer, c, modelServed, nextStepAt(c)));
+    }
 }

@@ -17,12 +17,13 @@ class CustomerCacheTest {
     }
 
     @Test
-    void shouldEvictTheLeastRecentlyUsedAndWriteItBackOnlyWhenChanged() throws Exception {
+    void shouldEvictACustomerNotUsedSinceTheClockPassedAndWriteItBackOnlyWhenChanged()
+            throws Exception {
         CustomerCache cache = cache(2, 10, 10);
         CustomerCache.Entry a = cache.add("a", new Customer());
         cache.add("b", new Customer());
-        cache.changed(a, Long.MAX_VALUE);
-        cache.get("a"); // a is now more recent than b
+        cache.changed(a);
+        cache.get("a"); // a is used again, b is not
         cache.add("c", new Customer());
         assertThat(cache.get("b")).isNull(); // evicted, clean: not written
         assertThat(written).isEmpty();
@@ -36,13 +37,13 @@ class CustomerCacheTest {
     void shouldWriteBackTheLongestDirtyPastTheDirtyCapAndKeepThemCached() throws Exception {
         CustomerCache cache = cache(10, 2, 10);
         for (String k : List.of("a", "b", "c")) {
-            cache.changed(cache.add(k, new Customer()), Long.MAX_VALUE);
+            cache.changed(cache.add(k, new Customer()));
         }
         assertThat(written).containsExactly("a");
         assertThat(cache.dirtyCount()).isEqualTo(2);
         assertThat(cache.get("a")).isNotNull();
-        cache.changed(cache.get("b"), Long.MAX_VALUE); // still dirty: keeps its place
-        cache.changed(cache.add("d", new Customer()), Long.MAX_VALUE);
+        cache.changed(cache.get("b")); // still dirty: keeps its place
+        cache.changed(cache.add("d", new Customer()));
         assertThat(written).containsExactly("a", "b");
         cache.flush();
         assertThat(written).containsExactly("a", "b", "c", "d");
@@ -55,59 +56,94 @@ class CustomerCacheTest {
         CustomerCache.Entry a = cache.add("a", new Customer());
         a.customer.addPending(interaction("a", T0));
         a.customer.addPending(interaction("a", T0.plusSeconds(1)));
-        cache.changed(a, 1);
+        cache.changed(a);
         CustomerCache.Entry b = cache.add("b", new Customer());
         b.customer.addPending(interaction("b", T0));
-        cache.changed(b, 1);
+        cache.changed(b);
         assertThat(cache.waitingEvents()).isEqualTo(3);
         b.customer.addPending(interaction("b", T0.plusSeconds(2)));
-        cache.changed(b, 1); // 4 > 3: the customer holding them longest goes to state
+        cache.changed(b); // 4 > 3: the customer holding them longest goes to state
         assertThat(written).containsExactly("a");
         assertThat(cache.get("a")).isNull();
         assertThat(cache.waitingEvents()).isEqualTo(2);
     }
 
     @Test
-    void shouldHandOutDueCustomersInWakeOrderAndForgetMovedWakes() throws Exception {
+    void shouldHandOutCustomersByTheirFirstWaitingEventOnceTheWatermarkPassesIt() throws Exception {
         CustomerCache cache = cache(10, 10, 10);
         CustomerCache.Entry a = cache.add("a", new Customer());
         CustomerCache.Entry b = cache.add("b", new Customer());
         CustomerCache.Entry c = cache.add("c", new Customer());
-        cache.wakeAt(a, 30);
-        cache.wakeAt(b, 10);
-        cache.wakeAt(c, 20);
-        cache.wakeAt(a, 5); // earlier
-        cache.wakeAt(b, 40); // later
+        wait(cache, a, 30);
+        wait(cache, b, 10);
+        wait(cache, c, 20);
+        wait(cache, a, 5); // an earlier event comes first
+        assertThat(cache.pollDue(4)).isNull();
         assertThat(cache.pollDue(25)).isSameAs(a);
+        assertThat(cache.pollDue(25)).isSameAs(b);
         assertThat(cache.pollDue(25)).isSameAs(c);
-        assertThat(cache.pollDue(25)).isNull();
-        cache.wakeAt(b, Long.MAX_VALUE); // nothing due any more
+        assertThat(cache.pollDue(Long.MAX_VALUE)).isNull(); // taken out until changed again
+        a.customer.pending.remove(0); // the event at 5 was applied
+        cache.changed(a); // still waiting for the one at 30
+        assertThat(cache.pollDue(29)).isNull();
+        assertThat(cache.pollDue(30)).isSameAs(a);
+        a.customer.pending.clear();
+        cache.changed(a);
         assertThat(cache.pollDue(Long.MAX_VALUE)).isNull();
+        assertThat(cache.waitingEvents()).isEqualTo(2); // b and c were not applied here
     }
 
     @Test
     void shouldKeepTheHeapInOrderThroughManyMoves() throws Exception {
-        CustomerCache cache = cache(1_000, 1_000, 1_000);
+        CustomerCache cache = cache(1_000, 1_000, 100_000);
         java.util.Random random = new java.util.Random(3);
-        java.util.Map<CustomerCache.Entry, Long> wakes = new java.util.HashMap<>();
         List<CustomerCache.Entry> entries = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             entries.add(cache.add("k" + i, new Customer()));
         }
-        for (int i = 0; i < 5_000; i++) { // earlier, later, never, again
+        for (int i = 0; i < 3_000; i++) { // earlier, later, none
             CustomerCache.Entry e = entries.get(random.nextInt(200));
-            long wake = random.nextInt(20) == 0 ? Long.MAX_VALUE : random.nextInt(10_000);
-            cache.wakeAt(e, wake);
-            wakes.put(e, wake);
+            e.customer.pending.clear();
+            if (random.nextInt(10) > 0) {
+                wait(cache, e, random.nextInt(10_000));
+            } else {
+                cache.changed(e);
+            }
         }
-        long due = wakes.values().stream().filter(w -> w < 5_000).count();
+        long due = entries.stream().filter(e -> e.customer.firstPendingAt() < 5_000).count();
         long previous = Long.MIN_VALUE;
         int polled = 0;
         for (CustomerCache.Entry e; (e = cache.pollDue(4_999)) != null; ) {
-            assertThat(wakes.get(e)).isGreaterThanOrEqualTo(previous).isLessThan(5_000);
-            previous = wakes.get(e);
+            long first = e.customer.firstPendingAt();
+            assertThat(first).isGreaterThanOrEqualTo(previous).isLessThan(5_000);
+            previous = first;
             polled++;
         }
         assertThat(polled).isEqualTo(due).isPositive();
+    }
+
+    @Test
+    void shouldKeepItsQueuesAsShortAsTheDirtyAndWaitingEntries() throws Exception {
+        CustomerCache cache = cache(100, 100, 1_000);
+        List<CustomerCache.Entry> entries = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            entries.add(cache.add("k" + i, new Customer()));
+        }
+        for (int i = 0; i < 100_000; i++) { // events wait, are applied, are written back
+            CustomerCache.Entry e = entries.get(i % 100);
+            wait(cache, e, i);
+            e.customer.pending.clear();
+            cache.changed(e);
+            if (i % 1_000 == 0) {
+                cache.flush();
+            }
+        }
+        assertThat(cache.queued()).isLessThanOrEqualTo(2 * 100);
+    }
+
+    /** A waiting event of {@code e}'s customer at {@code t}. */
+    private static void wait(CustomerCache cache, CustomerCache.Entry e, long t) throws Exception {
+        e.customer.addPending(interaction(e.key, java.time.Instant.ofEpochMilli(t)));
+        cache.changed(e);
     }
 }
