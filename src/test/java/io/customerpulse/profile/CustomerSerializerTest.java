@@ -1,0 +1,183 @@
+package io.customerpulse.profile;
+
+import static io.customerpulse.testing.Events.DAY;
+import static io.customerpulse.testing.Events.T0;
+import static io.customerpulse.testing.Events.click;
+import static io.customerpulse.testing.Events.interaction;
+import static io.customerpulse.testing.Events.order;
+import static io.customerpulse.testing.Events.refund;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.config.JobConfig;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.junit.jupiter.api.Test;
+
+/** The compact form of a customer in keyed state, and what checkpoints record of it. */
+class CustomerSerializerTest {
+    private final CustomerSerializer serializer = new CustomerSerializer();
+
+    /** A customer with every part of its state filled, as the engine leaves it. */
+    static Customer rich() {
+        ProfileEngine engine = ProfileEngine.of(JobConfig.defaults());
+        SeenIds seen = new SeenIds(JobConfig.defaults().dedupRetention(), 1_000);
+        Customer c = new Customer();
+        List<CustomerEvent> history =
+                List.of(
+                        click("c1", "SP-1", 89, T0),
+                        order("c1", "A1", 12_000, T0.plusSeconds(60)),
+                        order("c1", "A2", 30_000, T0.plus(DAY)),
+                        refund("c1", "A1", 2_000, T0.plus(DAY.multipliedBy(2))),
+                        click("c1", "SP-2", 120, T0.plus(DAY.multipliedBy(3))));
+        for (CustomerEvent e : history) {
+            seen.checkAndRemember(c, e);
+            engine.step(
+                    "c1",
+                    c,
+                    e.getEventTime().toEpochMilli(),
+                    List.of(e),
+                    1,
+                    false,
+                    null,
+                    CollectedOutput.NONE);
+        }
+        CustomerEvent rated =
+                CustomerEvent.newBuilder(interaction("c1", T0.plus(DAY.multipliedBy(4))))
+                        .setAsin("B00X")
+                        .setRating(4)
+                        .setAdGroupId("G1")
+                        .build();
+        c.addPending(rated);
+        c.addPending(order("c1", "A3", 5_000, T0.plus(DAY.multipliedBy(4))));
+        c.wakeUpAt = T0.plus(DAY.multipliedBy(4)).toEpochMilli();
+        c.highValueUntil = T0.plus(DAY.multipliedBy(2)).toEpochMilli();
+        return c;
+    }
+
+    private Customer roundTrip(
+            TypeSerializer<Customer> writer, TypeSerializer<Customer> reader, Customer c)
+            throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        writer.serialize(c, out);
+        return reader.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
+
+    @Test
+    void shouldReadBackEveryFieldItWrote() throws Exception {
+        Customer c = rich();
+        assertThat(c.ads().credited()).isNotEmpty();
+        assertThat(c.ads().clicks().size()).isEqualTo(2);
+        assertThat(c.segment()).isNotNull();
+
+        Customer back = roundTrip(serializer, serializer, c);
+
+        assertThat(back).usingRecursiveComparison().isEqualTo(c.copy());
+        assertThat(serializer.copy(c)).usingRecursiveComparison().isEqualTo(c.copy());
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        DataOutputSerializer direct = new DataOutputSerializer(64);
+        serializer.serialize(c, direct);
+        serializer.copy(new DataInputDeserializer(direct.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(direct.getCopyOfBuffer());
+    }
+
+    @Test
+    void shouldReadBackAnEmptyCustomer() throws Exception {
+        assertThat(roundTrip(serializer, serializer, new Customer()))
+                .usingRecursiveComparison()
+                .isEqualTo(new Customer());
+    }
+
+    @Test
+    void shouldBeCompact() throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(rich(), out);
+        assertThat(out.length()).isLessThan(400); // two waiting events, two clicks, four ids
+    }
+
+    @Test
+    void shouldRecordItsFormatInCheckpointsAndReadThatFormatBack() throws Exception {
+        TypeSerializerSnapshot<Customer> snapshot = serializer.snapshotConfiguration();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, snapshot);
+        TypeSerializerSnapshot<Customer> read =
+                TypeSerializerSnapshot.readVersionedSnapshot(
+                        new DataInputDeserializer(out.getCopyOfBuffer()),
+                        getClass().getClassLoader());
+
+        assertThat(read.restoreSerializer()).isEqualTo(serializer);
+        TypeSerializerSchemaCompatibility<Customer> compatibility =
+                serializer.snapshotConfiguration().resolveSchemaCompatibility(read);
+        assertThat(compatibility.isCompatibleAsIs()).isTrue();
+        Customer c = rich();
+        assertThat(roundTrip(serializer, read.restoreSerializer(), c))
+                .usingRecursiveComparison()
+                .isEqualTo(c.copy());
+    }
+
+    @Test
+    void shouldRefuseAFormatFromTheFuture() {
+        TypeSerializerSchemaCompatibility<Customer> compatibility =
+                serializer
+                        .snapshotConfiguration()
+                        .resolveSchemaCompatibility(
+                                new CustomerSerializer.Snapshot(CustomerSerializer.FORMAT + 1));
+        assertThat(compatibility.isIncompatible()).isTrue();
+    }
+
+    /**
+     * The serializer writes every field by hand: a field added to the state or to the waiting
+     * events' schema must be added to it (with a new format number and a reader of the old one).
+     * These counts fail first, naming what to do.
+     */
+    @Test
+    void shouldWriteEveryFieldOfTheStateAndOfAWaitingEvent() {
+        List<String> fields =
+                Arrays.stream(Customer.class.getDeclaredFields())
+                        .filter(f -> !Modifier.isStatic(f.getModifiers()))
+                        .map(Field::getName)
+                        .toList();
+        assertThat(fields)
+                .as(
+                        "Customer's fields: CustomerSerializer (format %d) writes these",
+                        CustomerSerializer.FORMAT)
+                .containsExactlyInAnyOrder(
+                        "ordersTotal",
+                        "gmvMinor",
+                        "refundsMinor",
+                        "returnedOrders",
+                        "returnedIds",
+                        "returnedIdCount",
+                        "orderTimes",
+                        "orderCount",
+                        "firstOrderAt",
+                        "secondOrderAt",
+                        "lastOrderAt",
+                        "lastInteractionAt",
+                        "engaged",
+                        "segment",
+                        "segmentSince",
+                        "highValueUntil",
+                        "version",
+                        "now",
+                        "ads",
+                        "seenIds",
+                        "seenAt",
+                        "seenCount",
+                        "pending",
+                        "wakeUpAt",
+                        "purchaseDays",
+                        "firstDayValueMinor",
+                        "repeatValueMinor");
+        assertThat(CustomerEvent.getClassSchema().getFields())
+                .as("CustomerEvent's fields: CustomerSerializer.writeEvent writes twelve")
+                .hasSize(12);
+    }
+}
