@@ -57,12 +57,13 @@ public final class KafkaSources implements PulseSources {
     /**
      * The clv-models topic (once it exists), from its beginning (the newest model wins; after a
      * restore the served model comes from the checkpoint). Models carry no event time: the source's
-     * watermark is MAX so that it never holds back the customer operator's.
+     * watermark is MAX, and the customer operator ignores it (only the events' watermark moves
+     * event time there).
      */
     @Override
     public DataStream<ClvModel> clvModels(StreamExecutionEnvironment env) {
         KafkaSettings kafka = config.kafka();
-        KafkaSource<ClvModel> source =
+        KafkaSourceBuilder<ClvModel> builder =
                 KafkaSource.<ClvModel>builder()
                         .setProperties(kafka.clientProperties())
                         // a pattern, not a topic name: a job upgraded before the first fit
@@ -75,8 +76,11 @@ public final class KafkaSources implements PulseSources {
                         .setProperty("isolation.level", "read_committed")
                         .setProperty("partition.discovery.interval.ms", "60000")
                         .setDeserializer(new ClvModelDeserializer())
-                        .setStartingOffsets(OffsetsInitializer.earliest())
-                        .build();
+                        .setStartingOffsets(OffsetsInitializer.earliest());
+        if (kafka.bounded()) {
+            builder.setBounded(OffsetsInitializer.latest()); // a backfill ends, models included
+        }
+        KafkaSource<ClvModel> source = builder.build();
         WatermarkStrategy<ClvModel> neverHoldsBack =
                 WatermarkStrategy.forGenerator(ctx -> new MaxWatermark());
         return env.fromSource(source, neverHoldsBack, "kafka " + KafkaSettings.CLV_MODELS)
