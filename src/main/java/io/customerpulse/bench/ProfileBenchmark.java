@@ -31,6 +31,7 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -67,6 +68,9 @@ public final class ProfileBenchmark {
         if (o.containsKey("--job")) { // job parameters to try: --job key=value,key=value
             System.setProperty("bench.job", o.get("--job"));
         }
+        if (o.containsKey("--compare")) { // Flink settings to compare: --compare "label:k=v;..."
+            System.setProperty("bench.compare", o.get("--compare"));
+        }
         if (o.containsKey("--only")) { // configurations to run: --only 3,4
             System.setProperty("bench.only", o.get("--only"));
         }
@@ -91,6 +95,7 @@ public final class ProfileBenchmark {
                             new BenchEvents(
                                     Long.parseLong(o.getOrDefault("--events", "5000000")),
                                     Integer.parseInt(o.getOrDefault("--customers", "1000000"))),
+                            Double.parseDouble(o.getOrDefault("--load", "0.7")),
                             dir);
             case "e2e" -> EndToEndBenchmark.run(o, dir);
             default -> throw new IllegalArgumentException("mode: throughput, state or e2e");
@@ -124,6 +129,19 @@ public final class ProfileBenchmark {
         all.put(HEAP_P1, () -> job(ev, Pipeline.OPERATOR, "hashmap", 1, dir));
         all.put(ROCKSDB_P2, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 2, dir));
         all.put(LIMIT, () -> limit(ev));
+        variants(System.getProperty("bench.compare"))
+                .forEach(
+                        (label, settings) ->
+                                all.put(
+                                        ROCKSDB_P1 + ", " + label,
+                                        () ->
+                                                job(
+                                                        ev,
+                                                        Pipeline.OPERATOR,
+                                                        "rocksdb",
+                                                        1,
+                                                        dir,
+                                                        settings)));
         // -Dbench.only=2,3: only those configurations (1-based, in the order above), e.g. to
         // profile
         String only = System.getProperty("bench.only", "");
@@ -233,8 +251,22 @@ public final class ProfileBenchmark {
         return new Run(events.length / seconds, events.length / cpuSeconds);
     }
 
+    /**
+     * A job's Flink configuration: flink-conf/config.yaml (the production settings: object reuse,
+     * RocksDB options, ...), then the benchmark's own (backend, checkpoint interval and directory,
+     * slots), then {@code -Dbench.flink} and a variant's settings.
+     */
     private static Configuration flink(String backend, int parallelism, Path dir) {
-        Configuration conf = new Configuration();
+        return flink(backend, parallelism, dir, Map.of());
+    }
+
+    private static Configuration flink(
+            String backend, int parallelism, Path dir, Map<String, String> variant) {
+        String confDir = System.getProperty("customerpulse.flink-conf", "flink-conf");
+        Configuration conf =
+                Files.isRegularFile(Path.of(confDir, "config.yaml"))
+                        ? GlobalConfiguration.loadConfiguration(confDir)
+                        : new Configuration();
         conf.setString("state.backend.type", backend);
         conf.setString("execution.checkpointing.interval", "10 s");
         conf.setString("execution.checkpointing.incremental", "true");
@@ -242,13 +274,40 @@ public final class ProfileBenchmark {
                 "execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
         conf.setString("taskmanager.numberOfTaskSlots", String.valueOf(parallelism));
         conf.setString("pipeline.generic-types", "false");
+        conf.setString("pipeline.auto-generate-uids", "true"); // the bench's own operators
+        conf.setString(
+                "execution.checkpointing.externalized-checkpoint-retention",
+                "DELETE_ON_CANCELLATION");
         // -Dbench.flink=key=value,key=value: Flink settings to try (e.g. the timer service)
         for (String kv : System.getProperty("bench.flink", "").split(",")) {
             if (!kv.isBlank()) {
                 conf.setString(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             }
         }
+        variant.forEach(conf::setString);
         return conf;
+    }
+
+    /**
+     * {@code --compare "label:key=value,key=value;label2:key=value"}: Flink settings to measure,
+     * each a variant of the customer operator on RocksDB at p1, interleaved with the rest.
+     */
+    static Map<String, Map<String, String>> variants(String spec) {
+        Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) {
+            return variants;
+        }
+        for (String v : spec.split(";")) {
+            String label = v.substring(0, v.indexOf(':')).trim();
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (String kv : v.substring(v.indexOf(':') + 1).split(",")) {
+                settings.put(
+                        kv.substring(0, kv.indexOf('=')).trim(),
+                        kv.substring(kv.indexOf('=') + 1).trim());
+            }
+            variants.put(label, settings);
+        }
+        return variants;
     }
 
     /** What runs between the source and the discarding sink. */
@@ -326,9 +385,20 @@ public final class ProfileBenchmark {
 
     static Run job(BenchEvents ev, Pipeline pipeline, String backend, int parallelism, Path dir)
             throws Exception {
+        return job(ev, pipeline, backend, parallelism, dir, Map.of());
+    }
+
+    static Run job(
+            BenchEvents ev,
+            Pipeline pipeline,
+            String backend,
+            int parallelism,
+            Path dir,
+            Map<String, String> variant)
+            throws Exception {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(
-                        parallelism, flink(backend, parallelism, dir));
+                        parallelism, flink(backend, parallelism, dir, variant));
         // fromSequence gives each subtask a contiguous range: map position j of subtask k to event
         // k + j * parallelism, so all subtasks move through event time together
         long n = ev.n() - ev.n() % parallelism;
@@ -362,30 +432,72 @@ public final class ProfileBenchmark {
     static final AtomicBoolean FAIL = new AtomicBoolean();
     static final AtomicLong FAILED_AT = new AtomicLong();
 
-    /** Emits event {@code seq} while there are events, then idles (the job stays up). */
-    private record Feed(BenchEvents ev) implements FlatMapFunction<Long, CustomerEvent> {
+    /**
+     * Emits event {@code seq} while there are events — at most {@code ratePerSecond} a second when
+     * it is positive — then idles (the job stays up).
+     */
+    private record Feed(BenchEvents ev, double ratePerSecond)
+            implements FlatMapFunction<Long, CustomerEvent> {
+        private static final long[] START = {0};
+
         @Override
         public void flatMap(Long seq, Collector<CustomerEvent> out) throws Exception {
             if (FAIL.getAndSet(false)) {
                 FAILED_AT.set(System.nanoTime());
                 throw new RuntimeException("benchmark: injected failure to time the recovery");
             }
-            if (seq < ev.n()) {
-                out.collect(ev.event(seq));
-                GENERATED.set(seq + 1);
-            } else {
+            if (seq >= ev.n()) {
                 Thread.sleep(1);
+                return;
             }
+            if (ratePerSecond > 0) {
+                if (seq == 0 || START[0] == 0) {
+                    START[0] = System.nanoTime();
+                }
+                long due = START[0] + (long) (seq * 1e9 / ratePerSecond);
+                long ahead = due - System.nanoTime();
+                if (ahead > 1_000_000) { // more than a millisecond ahead: wait
+                    java.util.concurrent.locks.LockSupport.parkNanos(ahead);
+                }
+            }
+            out.collect(ev.event(seq));
+            GENERATED.set(seq + 1);
         }
     }
 
-    private static void state(BenchEvents ev, Path dir) throws Exception {
+    /** What one load of the state benchmark measured. */
+    private record Load(double eventsPerSecond, String report) {}
+
+    /**
+     * {@code scripts/bench state}: {@code --customers} customers on RocksDB with incremental
+     * checkpoints every 5 s, loaded twice — at full speed, then at {@code --load} (0.7) of that
+     * rate — with the checkpoints of each split by phase; the state per customer; and the recovery
+     * time of a task failure at that size.
+     */
+    private static void state(BenchEvents ev, double load, Path dir) throws Exception {
+        System.out.printf(
+                "state: %,d events, %,d customers, RocksDB, incremental checkpoints every 5 s%n",
+                ev.n(), ev.customers());
+        Load full = load(ev, 0, dir, false);
+        System.out.println(full.report());
+        Load paced = load(ev, full.eventsPerSecond() * load, dir, true);
+        System.out.printf("%n--- at %.0f %% of that rate ---%n%s%n", load * 100, paced.report());
+    }
+
+    private static Load load(BenchEvents ev, double rate, Path dir, boolean recovery)
+            throws Exception {
+        GENERATED.set(0);
+        FAIL.set(false);
+        FAILED_AT.set(0);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Configuration conf = flink("rocksdb", 1, dir);
+        Path checkpoints = dir.resolve(rate > 0 ? "state-paced" : "state-full");
+        Dirs.delete(checkpoints);
+        Configuration conf = flink("rocksdb", 1, checkpoints);
         conf.setString("execution.checkpointing.interval", "5 s");
+        conf.setString("execution.checkpointing.min-pause", "0 s");
         conf.setString("rest.port", String.valueOf(port));
         conf.setString("rest.bind-port", String.valueOf(port));
         conf.setString("web.checkpoints.history", "1000");
@@ -397,14 +509,12 @@ public final class ProfileBenchmark {
                 env,
                 env.fromSequence(0, Long.MAX_VALUE)
                         .name("sequence")
-                        .flatMap(new Feed(ev))
+                        .flatMap(new Feed(ev, rate))
                         .returns(new AvroTypeInfo<>(CustomerEvent.class))
                         .name("generate"),
                 Pipeline.OPERATOR,
                 jobSettings());
-        System.out.printf(
-                "state: %,d events, %,d customers, RocksDB, incremental checkpoints every 5 s%n",
-                ev.n(), ev.customers());
+        StringBuilder report = new StringBuilder();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("bench state");
         String base = "http://localhost:" + port + "/jobs/" + job.getJobID();
@@ -413,25 +523,18 @@ public final class ProfileBenchmark {
                 Thread.sleep(1_000);
             }
             double loadSeconds = (System.nanoTime() - start) / 1e9;
+            long loadedAt = System.currentTimeMillis();
             // two checkpoints after the last event: everything before the bound is in state
-            long doneAt = System.currentTimeMillis();
             JsonNode cp = get(base + "/checkpoints");
-            int completedAfter = 0;
-            while (completedAfter < 2) {
+            while (completedAfter(cp, loadedAt) < 2) {
                 Thread.sleep(1_000);
                 cp = get(base + "/checkpoints");
-                completedAfter = 0;
-                for (JsonNode h : cp.path("history")) {
-                    if ("COMPLETED".equals(h.path("status").asText())
-                            && h.path("trigger_timestamp").asLong() > doneAt) {
-                        completedAfter++;
-                    }
-                }
             }
             List<Long> durations = new ArrayList<>();
             List<Long> ids = new ArrayList<>();
             for (JsonNode h : cp.path("history")) {
-                if ("COMPLETED".equals(h.path("status").asText())) {
+                if ("COMPLETED".equals(h.path("status").asText())
+                        && h.path("trigger_timestamp").asLong() <= loadedAt) {
                     durations.add(h.path("end_to_end_duration").asLong());
                     ids.add(h.path("id").asLong());
                 }
@@ -439,38 +542,76 @@ public final class ProfileBenchmark {
             Collections.sort(durations);
             JsonNode latest = cp.path("latest").path("completed");
             long stateSize = latest.path("state_size").asLong();
-            long sst = sstBytes(dir.resolve("checkpoints").resolve(job.getJobID().toString()));
-            System.out.printf(
-                    "  loaded in %.1f s (%,.0f events/s)%n", loadSeconds, ev.n() / loadSeconds);
-            System.out.printf(
-                    "  state: %,d bytes in the last checkpoint = %.0f bytes per customer"
-                            + " (SST files in the checkpoint directory: %,d bytes = %.0f per customer)%n",
-                    stateSize,
-                    (double) stateSize / ev.customers(),
-                    sst,
-                    (double) sst / ev.customers());
-            System.out.printf(
-                    "  checkpoints: %d completed, duration ms p50 %d, p99 %d, max %d (all: %s)%n",
-                    durations.size(),
-                    percentile(durations, 0.50),
-                    percentile(durations, 0.99),
-                    durations.get(durations.size() - 1),
-                    durations);
-            printCheckpointSplit(base, ids);
-
-            FAIL.set(true);
-            while (FAILED_AT.get() == 0) {
-                Thread.sleep(10);
+            long sst =
+                    sstBytes(checkpoints.resolve("checkpoints").resolve(job.getJobID().toString()));
+            report.append(
+                    String.format(
+                            "  loaded in %.1f s (%,.0f events/s%s)%n",
+                            loadSeconds,
+                            ev.n() / loadSeconds,
+                            rate > 0 ? String.format(", paced at %,.0f", rate) : ", full speed"));
+            report.append(
+                    String.format(
+                            "  state: %,d bytes in the last checkpoint = %.0f bytes per customer"
+                                    + " (SST files in the checkpoint directory: %,d bytes = %.0f"
+                                    + " per customer)%n",
+                            stateSize,
+                            (double) stateSize / ev.customers(),
+                            sst,
+                            (double) sst / ev.customers()));
+            report.append(
+                    String.format(
+                            "  checkpoints during the load: %d completed, end to end ms p50 %d,"
+                                    + " p99 %d, max %d (all: %s)%n",
+                            durations.size(),
+                            percentile(durations, 0.50),
+                            percentile(durations, 0.99),
+                            durations.get(durations.size() - 1),
+                            durations));
+            report.append(checkpointSplit(base, ids));
+            if (recovery) {
+                FAIL.set(true);
+                while (FAILED_AT.get() == 0) {
+                    Thread.sleep(10);
+                }
+                Thread.sleep(200);
+                while (!running(base)) {
+                    Thread.sleep(20);
+                }
+                report.append(
+                        String.format(
+                                "  recovery of a task failure (throw → all tasks RUNNING, state"
+                                        + " restored): %d ms%n",
+                                (System.nanoTime() - FAILED_AT.get()) / 1_000_000));
             }
-            Thread.sleep(200);
-            while (!running(base)) {
-                Thread.sleep(20);
-            }
-            System.out.printf(
-                    "  recovery of a task failure (throw → all tasks RUNNING, state restored): %d ms%n",
-                    (System.nanoTime() - FAILED_AT.get()) / 1_000_000);
+            return new Load(ev.n() / loadSeconds, report.toString());
         } finally {
             job.cancel().get();
+        }
+    }
+
+    private static int completedAfter(JsonNode checkpoints, long at) {
+        int n = 0;
+        for (JsonNode h : checkpoints.path("history")) {
+            if ("COMPLETED".equals(h.path("status").asText())
+                    && h.path("trigger_timestamp").asLong() > at) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Deletes a directory tree (a previous load's checkpoints). */
+    private static final class Dirs {
+        static void delete(Path dir) throws java.io.IOException {
+            if (!Files.exists(dir)) {
+                return;
+            }
+            try (var files = Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 
@@ -497,7 +638,7 @@ public final class ProfileBenchmark {
      * checkpoint): the barrier's wait in front of a task behind in-flight records (start_delay),
      * alignment, the synchronous snapshot and the asynchronous upload.
      */
-    private static void printCheckpointSplit(String base, List<Long> ids) throws Exception {
+    private static String checkpointSplit(String base, List<Long> ids) throws Exception {
         Map<String, List<Long>> parts = new LinkedHashMap<>();
         for (String part : List.of("start_delay", "alignment", "sync", "async")) {
             parts.put(part, new ArrayList<>());
@@ -528,16 +669,19 @@ public final class ProfileBenchmark {
             parts.get("sync").add(sync);
             parts.get("async").add(async);
         }
+        StringBuilder out = new StringBuilder();
         for (var e : parts.entrySet()) {
             List<Long> sorted = new ArrayList<>(e.getValue());
             Collections.sort(sorted);
-            System.out.printf(
-                    "  checkpoint %s ms (slowest task): p50 %d, p99 %d, max %d%n",
-                    e.getKey(),
-                    percentile(sorted, 0.50),
-                    percentile(sorted, 0.99),
-                    sorted.get(sorted.size() - 1));
+            out.append(
+                    String.format(
+                            "  checkpoint %s ms (slowest task): p50 %d, p99 %d, max %d%n",
+                            e.getKey(),
+                            percentile(sorted, 0.50),
+                            percentile(sorted, 0.99),
+                            sorted.get(sorted.size() - 1)));
         }
+        return out.toString();
     }
 
     private static long percentile(List<Long> sorted, double p) {

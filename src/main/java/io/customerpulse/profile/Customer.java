@@ -24,6 +24,7 @@ public final class Customer {
 
     static final long[] NO_LONGS = {};
     static final String[] NO_STRINGS = {};
+    static final byte[] NO_BYTES = {};
 
     long ordersTotal;
     long gmvMinor;
@@ -61,10 +62,10 @@ public final class Customer {
 
     final AttributionState ads;
 
-    /** Event ids of the de-duplication horizon, by event time ascending. */
-    String[] seenIds = NO_STRINGS;
+    /** Event ids of the de-duplication horizon, by event time ascending ({@link SeenIds}). */
+    byte[] seen = NO_BYTES;
 
-    long[] seenAt = NO_LONGS;
+    int seenLength;
     int seenCount;
 
     /** Events waiting for the watermark, by event time, then event id. */
@@ -211,8 +212,8 @@ public final class Customer {
         c.highValueUntil = highValueUntil;
         c.version = version;
         c.now = now;
-        c.seenIds = Arrays.copyOf(seenIds, seenCount);
-        c.seenAt = Arrays.copyOf(seenAt, seenCount);
+        c.seen = Arrays.copyOf(seen, seenLength);
+        c.seenLength = seenLength;
         c.seenCount = seenCount;
         c.wakeUpAt = wakeUpAt;
         c.purchaseDays = purchaseDays;

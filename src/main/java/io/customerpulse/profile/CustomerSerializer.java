@@ -136,13 +136,9 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             writeVarLong(out, c.orderTimes[i] - previous); // ascending: small deltas
             previous = c.orderTimes[i];
         }
-        writeVarInt(out, c.seenCount);
-        previous = 0;
-        for (int i = 0; i < c.seenCount; i++) {
-            StringValue.writeString(c.seenIds[i], out);
-            writeVarLong(out, c.seenAt[i] - previous);
-            previous = c.seenAt[i];
-        }
+        writeVarInt(out, c.seenCount); // the ids as SeenIds keeps them: one block of bytes
+        writeVarInt(out, c.seenLength);
+        out.write(c.seen, 0, c.seenLength);
         Clicks clicks = c.ads.clicks();
         writeVarInt(out, clicks.size());
         for (int i = 0; i < clicks.size(); i++) {
@@ -215,16 +211,10 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             c.orderTimes[i] = previous;
         }
         c.orderCount = n;
-        n = readVarInt(in);
-        c.seenIds = new String[n];
-        c.seenAt = new long[n];
-        previous = 0;
-        for (int i = 0; i < n; i++) {
-            c.seenIds[i] = StringValue.readString(in);
-            previous += readVarLong(in);
-            c.seenAt[i] = previous;
-        }
-        c.seenCount = n;
+        c.seenCount = readVarInt(in);
+        c.seenLength = readVarInt(in);
+        c.seen = new byte[c.seenLength];
+        in.readFully(c.seen);
         n = readVarInt(in);
         for (int i = 0; i < n; i++) {
             String id = StringValue.readString(in);

@@ -65,14 +65,9 @@ final class LegacyState {
         if (s.getAcquisitionDecided()) {
             c.ads.decideAcquisition(s.getAcquisitionCampaign(), or(s.getCacMinor()));
         }
-        List<SeenId> seen = s.getSeenIds();
-        c.seenIds = new String[seen.size()];
-        c.seenAt = new long[seen.size()];
-        for (int i = 0; i < seen.size(); i++) {
-            c.seenIds[i] = seen.get(i).getId();
-            c.seenAt[i] = seen.get(i).getAt();
+        for (SeenId id : s.getSeenIds()) { // by time, oldest first
+            SeenIds.remember(c, id.getId(), id.getAt());
         }
-        c.seenCount = seen.size();
         for (CustomerEvent e : s.getPending()) { // unordered there
             c.addPending(e);
         }

@@ -2,15 +2,24 @@ package io.customerpulse.profile;
 
 import io.customerpulse.avro.CustomerEvent;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 
 /**
  * Bounded de-duplication by event_id (DESIGN section 2): ids are remembered for at least the
- * retention in event time, and at most {@code maxIds} per customer, the oldest forgotten first. The
- * ids live in the customer's state ({@link Customer#seenIds}, by event time).
+ * retention in event time, and at most {@code maxIds} per customer, the oldest forgotten first.
+ *
+ * <p>The ids live in the customer's state as one byte array ({@link Customer#seen}), oldest first,
+ * each as {@code [event time: 8][hash: 4][length: 2][UTF-8 bytes]}: remembering an id copies its
+ * bytes instead of keeping the event's String. A cached customer lives in the old generation, and
+ * storing a reference to a new object in it on every event is what makes the garbage collector's
+ * write barrier and card scanning expensive (BENCHMARKS.md); bytes are not references. Ids are at
+ * most validation.max-id-length (256) characters, so the length fits two bytes.
  */
 public final class SeenIds implements Serializable {
+    static final int HEADER = 14;
+
     private final long retentionMillis;
     private final int maxIds;
 
@@ -23,30 +32,17 @@ public final class SeenIds implements Serializable {
      * True if the event was seen before (a duplicate); otherwise remembers it and returns false.
      */
     public boolean checkAndRemember(Customer c, CustomerEvent e) {
-        String id = e.getEventId();
-        int hash = id.hashCode();
-        String[] ids = c.seenIds;
-        for (int i = 0; i < c.seenCount; i++) {
-            if (ids[i].hashCode() == hash && ids[i].equals(id)) {
+        byte[] id = e.getEventId().getBytes(StandardCharsets.UTF_8);
+        int hash = Arrays.hashCode(id);
+        byte[] seen = c.seen;
+        for (int p = 0; p < c.seenLength; p += HEADER + length(seen, p)) {
+            if (hash(seen, p) == hash
+                    && length(seen, p) == id.length
+                    && Arrays.equals(seen, p + HEADER, p + HEADER + id.length, id, 0, id.length)) {
                 return true;
             }
         }
-        long at = e.getEventTime().toEpochMilli();
-        int n = c.seenCount;
-        if (n == c.seenIds.length) {
-            int grown = Math.max(4, n * 2);
-            c.seenIds = Arrays.copyOf(c.seenIds, grown);
-            c.seenAt = Arrays.copyOf(c.seenAt, grown);
-        }
-        int i = n;
-        while (i > 0 && c.seenAt[i - 1] > at) {
-            i--;
-        }
-        System.arraycopy(c.seenIds, i, c.seenIds, i + 1, n - i);
-        System.arraycopy(c.seenAt, i, c.seenAt, i + 1, n - i);
-        c.seenIds[i] = id;
-        c.seenAt[i] = at;
-        c.seenCount = n + 1;
+        remember(c, e.getEventTime().toEpochMilli(), hash, id);
         if (c.seenCount > maxIds) {
             removeFirst(c, c.seenCount - maxIds);
         }
@@ -56,20 +52,96 @@ public final class SeenIds implements Serializable {
     /** Forgets ids older than the retention before {@code now}. */
     public void forget(Customer c, long now) {
         int n = 0;
-        while (n < c.seenCount && c.seenAt[n] <= now - retentionMillis) {
-            n++;
+        for (int p = 0; p < c.seenLength && at(c.seen, p) <= now - retentionMillis; n++) {
+            p += HEADER + length(c.seen, p);
         }
         removeFirst(c, n);
+    }
+
+    /** Adds an id at its place by event time (ids mostly come in time order: from the end). */
+    static void remember(Customer c, long at, int hash, byte[] id) {
+        int size = HEADER + id.length;
+        if (c.seenLength + size > c.seen.length) {
+            c.seen =
+                    Arrays.copyOf(
+                            c.seen, Math.max(64, Math.max(c.seenLength + size, c.seen.length * 2)));
+        }
+        int p = c.seenLength; // insertion point: after every entry not later than at
+        if (c.seenCount > 0 && at < lastAt(c)) {
+            p = 0;
+            while (p < c.seenLength && at(c.seen, p) <= at) {
+                p += HEADER + length(c.seen, p);
+            }
+            System.arraycopy(c.seen, p, c.seen, p + size, c.seenLength - p);
+        }
+        putLong(c.seen, p, at);
+        putInt(c.seen, p + 8, hash);
+        c.seen[p + 12] = (byte) (id.length >>> 8);
+        c.seen[p + 13] = (byte) id.length;
+        System.arraycopy(id, 0, c.seen, p + HEADER, id.length);
+        c.seenLength += size;
+        c.seenCount++;
+    }
+
+    private static long lastAt(Customer c) {
+        int p = 0;
+        int last = 0;
+        while (p < c.seenLength) {
+            last = p;
+            p += HEADER + length(c.seen, p);
+        }
+        return at(c.seen, last);
     }
 
     private static void removeFirst(Customer c, int n) {
         if (n <= 0) {
             return;
         }
-        int rest = c.seenCount - n;
-        System.arraycopy(c.seenIds, n, c.seenIds, 0, rest);
-        System.arraycopy(c.seenAt, n, c.seenAt, 0, rest);
-        Arrays.fill(c.seenIds, rest, c.seenCount, null);
-        c.seenCount = rest;
+        int p = 0;
+        for (int i = 0; i < n; i++) {
+            p += HEADER + length(c.seen, p);
+        }
+        System.arraycopy(c.seen, p, c.seen, 0, c.seenLength - p);
+        c.seenLength -= p;
+        c.seenCount -= n;
+    }
+
+    static long at(byte[] b, int p) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[p + i] & 0xFF);
+        }
+        return v;
+    }
+
+    private static int hash(byte[] b, int p) {
+        return ((b[p + 8] & 0xFF) << 24)
+                | ((b[p + 9] & 0xFF) << 16)
+                | ((b[p + 10] & 0xFF) << 8)
+                | (b[p + 11] & 0xFF);
+    }
+
+    static int length(byte[] b, int p) {
+        return ((b[p + 12] & 0xFF) << 8) | (b[p + 13] & 0xFF);
+    }
+
+    private static void putLong(byte[] b, int p, long v) {
+        for (int i = 7; i >= 0; i--) {
+            b[p + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    private static void putInt(byte[] b, int p, int v) {
+        b[p] = (byte) (v >>> 24);
+        b[p + 1] = (byte) (v >>> 16);
+        b[p + 2] = (byte) (v >>> 8);
+        b[p + 3] = (byte) v;
+    }
+
+    /** Remembers an id of {@code at} (state restored from its other forms). */
+    static void remember(Customer c, String id, long at) {
+        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        remember(c, at, Arrays.hashCode(bytes), bytes);
     }
 }
