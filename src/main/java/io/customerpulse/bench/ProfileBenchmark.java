@@ -96,6 +96,7 @@ public final class ProfileBenchmark {
                                     Long.parseLong(o.getOrDefault("--events", "5000000")),
                                     Integer.parseInt(o.getOrDefault("--customers", "1000000"))),
                             Double.parseDouble(o.getOrDefault("--load", "0.7")),
+                            Double.parseDouble(o.getOrDefault("--full-rate", "0")),
                             dir);
             case "e2e" -> EndToEndBenchmark.run(o, dir);
             default -> throw new IllegalArgumentException("mode: throughput, state or e2e");
@@ -219,18 +220,43 @@ public final class ProfileBenchmark {
      * as of the last event.
      */
     static JobConfig config(BenchEvents ev) {
-        return jobSettings().withAsOf(java.time.Instant.ofEpochMilli(ev.lastTime()));
+        return config(ev, Map.of());
+    }
+
+    /** The same with a variant's job parameters over them. */
+    static JobConfig config(BenchEvents ev, Map<String, String> variant) {
+        return jobSettings(variant).withAsOf(java.time.Instant.ofEpochMilli(ev.lastTime()));
     }
 
     /** The job's defaults with {@code -Dbench.job=key=value,key=value} over them. */
     static JobConfig jobSettings() {
+        return jobSettings(Map.of());
+    }
+
+    private static JobConfig jobSettings(Map<String, String> variant) {
         Map<String, String> settings = new HashMap<>();
         for (String kv : System.getProperty("bench.job", "").split(",")) {
             if (!kv.isBlank()) {
                 settings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             }
         }
+        variant.forEach(
+                (key, value) -> {
+                    if (isJobParameter(key)) {
+                        settings.put(key, value);
+                    }
+                });
         return JobConfig.parse(settings);
+    }
+
+    /** Whether a variant's key is a job parameter (else it is a Flink setting). */
+    static boolean isJobParameter(String key) {
+        for (io.customerpulse.config.ConfigKey k : io.customerpulse.config.ConfigKey.values()) {
+            if (k.key().equals(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -284,13 +310,19 @@ public final class ProfileBenchmark {
                 conf.setString(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
             }
         }
-        variant.forEach(conf::setString);
+        variant.forEach(
+                (key, value) -> {
+                    if (!isJobParameter(key)) {
+                        conf.setString(key, value);
+                    }
+                });
         return conf;
     }
 
     /**
-     * {@code --compare "label:key=value,key=value;label2:key=value"}: Flink settings to measure,
-     * each a variant of the customer operator on RocksDB at p1, interleaved with the rest.
+     * {@code --compare "label:key=value,key=value;label2:key=value"}: settings to measure, each a
+     * variant of the customer operator on RocksDB at p1, interleaved with the rest; a key is a job
+     * parameter (README's table) or else a Flink setting.
      */
     static Map<String, Map<String, String>> variants(String spec) {
         Map<String, Map<String, String>> variants = new LinkedHashMap<>();
@@ -417,7 +449,7 @@ public final class ProfileBenchmark {
                         .returns(new AvroTypeInfo<>(CustomerEvent.class))
                         .name("prebuilt events"),
                 pipeline,
-                config(ev));
+                config(ev, variant));
         long cpu = cpuNanos();
         JobExecutionResult result =
                 env.execute("bench " + pipeline + " " + backend + " p" + parallelism);
@@ -474,13 +506,17 @@ public final class ProfileBenchmark {
      * rate — with the checkpoints of each split by phase; the state per customer; and the recovery
      * time of a task failure at that size.
      */
-    private static void state(BenchEvents ev, double load, Path dir) throws Exception {
+    private static void state(BenchEvents ev, double load, double rate, Path dir) throws Exception {
         System.out.printf(
                 "state: %,d events, %,d customers, RocksDB, incremental checkpoints every 5 s%n",
                 ev.n(), ev.customers());
-        Load full = load(ev, 0, dir, false);
-        System.out.println(full.report());
-        Load paced = load(ev, full.eventsPerSecond() * load, dir, true);
+        double full = rate;
+        if (rate <= 0) { // measure the full-speed rate first, then load at a share of it
+            Load unpaced = load(ev, 0, dir, false);
+            System.out.println(unpaced.report());
+            full = unpaced.eventsPerSecond();
+        }
+        Load paced = load(ev, full * load, dir, true);
         System.out.printf("%n--- at %.0f %% of that rate ---%n%s%n", load * 100, paced.report());
     }
 

@@ -82,8 +82,8 @@ public enum ConfigKey {
             "customers the customer operator keeps decoded in memory, per parallel instance; the least recently used are written back to keyed state past it"),
     CACHE_MAX_DIRTY(
             "profile.cache.max-dirty",
-            "20000",
-            "changed customers not yet written back, per parallel instance; bounds the write-back before a checkpoint barrier"),
+            "50000",
+            "changed customers not yet written back, per parallel instance; the more, the fewer writes; a tenth of it at most is left for the write-back before a checkpoint barrier"),
     CACHE_MAX_WAITING_EVENTS(
             "profile.cache.max-waiting-events",
             "200000",

@@ -56,6 +56,7 @@ public final class Soak {
     public static void main(String[] args) throws Exception {
         int kills = 3;
         String upgradeJar = null;
+        String fromJar = null;
         long seed = 7;
         int days = 60;
         Path cluster = Path.of("target/cluster");
@@ -63,6 +64,7 @@ public final class Soak {
             switch (args[i]) {
                 case "--kills" -> kills = Integer.parseInt(args[i + 1]);
                 case "--upgrade-jar" -> upgradeJar = args[i + 1];
+                case "--from-jar" -> fromJar = args[i + 1];
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--days" -> days = Integer.parseInt(args[i + 1]);
                 case "--cluster" -> cluster = Path.of(args[i + 1]);
@@ -87,7 +89,8 @@ public final class Soak {
         Files.write(input, lines, StandardCharsets.UTF_8);
         Path reference = replay(input, finalWatermark, work.resolve("undisturbed"));
 
-        String jobId = submit(List.of());
+        // --from-jar: the run starts on another release's jar (an upgrade-check from it)
+        String jobId = submit(fromJar == null ? List.of() : List.of("--jar", fromJar));
         List<Long> recoveries = new ArrayList<>();
         Random random = new Random(seed);
         int pauses = kills + (upgradeJar == null ? 0 : 1);
@@ -140,7 +143,9 @@ public final class Soak {
                 recoveries.isEmpty() ? 0 : median(recoveries),
                 recoveries.isEmpty() ? 0 : Collections.max(recoveries));
         if (upgradeJar != null) {
-            System.out.printf("  upgraded from a savepoint to %s%n", upgradeJar);
+            System.out.printf(
+                    "  %supgraded from a savepoint to %s%n",
+                    fromJar == null ? "" : "started on " + fromJar + ", ", upgradeJar);
         }
         for (String table : expected.keySet()) {
             Map<String, String> e = expected.get(table);

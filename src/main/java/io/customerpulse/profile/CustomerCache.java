@@ -72,6 +72,7 @@ final class CustomerCache {
 
     private final int maxCustomers;
     private final int maxDirty;
+    private int dirtyCap; // maxDirty, or less as a checkpoint barrier nears
     private final int maxWaiting;
     private final WriteBack writeBack;
 
@@ -96,6 +97,7 @@ final class CustomerCache {
     CustomerCache(int maxCustomers, int maxDirty, int maxWaiting, WriteBack writeBack) {
         this.maxCustomers = maxCustomers;
         this.maxDirty = maxDirty;
+        this.dirtyCap = maxDirty;
         this.maxWaiting = maxWaiting;
         this.writeBack = writeBack;
     }
@@ -138,7 +140,7 @@ final class CustomerCache {
             dirtyCount++;
         }
         countWaiting(e);
-        while (dirtyCount > maxDirty) {
+        while (dirtyCount > dirtyCap) {
             clean(nextDirty());
         }
         while (waitingEvents > maxWaiting) {
@@ -164,6 +166,15 @@ final class CustomerCache {
             }
         }
         return null;
+    }
+
+    /**
+     * Lowers (or restores) how many dirty entries may stay: {@code fraction} of {@code maxDirty}.
+     * The operator lowers it as a checkpoint barrier nears, so the entries are written back a few
+     * at a time with the events instead of all at once in front of the barrier.
+     */
+    void dirtyCap(double fraction) {
+        dirtyCap = (int) Math.max(0, Math.min(maxDirty, Math.round(maxDirty * fraction)));
     }
 
     /** Writes back every dirty entry; they stay cached. */

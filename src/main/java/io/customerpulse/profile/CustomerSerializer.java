@@ -136,9 +136,16 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             writeVarLong(out, c.orderTimes[i] - previous); // ascending: small deltas
             previous = c.orderTimes[i];
         }
-        writeVarInt(out, c.seenCount); // the ids as SeenIds keeps them: one block of bytes
-        writeVarInt(out, c.seenLength);
-        out.write(c.seen, 0, c.seenLength);
+        writeVarInt(out, c.seenCount); // each id: time (delta), length, UTF-8 bytes
+        previous = 0;
+        for (int p = 0; p < c.seenLength; p += SeenIds.HEADER + SeenIds.length(c.seen, p)) {
+            long at = SeenIds.at(c.seen, p);
+            writeVarLong(out, at - previous);
+            previous = at;
+            int length = SeenIds.length(c.seen, p);
+            writeVarInt(out, length);
+            out.write(c.seen, p + SeenIds.HEADER, length);
+        }
         Clicks clicks = c.ads.clicks();
         writeVarInt(out, clicks.size());
         for (int i = 0; i < clicks.size(); i++) {
@@ -211,10 +218,14 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             c.orderTimes[i] = previous;
         }
         c.orderCount = n;
-        c.seenCount = readVarInt(in);
-        c.seenLength = readVarInt(in);
-        c.seen = new byte[c.seenLength];
-        in.readFully(c.seen);
+        n = readVarInt(in);
+        previous = 0;
+        for (int i = 0; i < n; i++) {
+            previous += readVarLong(in);
+            byte[] id = new byte[readVarInt(in)];
+            in.readFully(id);
+            SeenIds.remember(c, previous, id);
+        }
         n = readVarInt(in);
         for (int i = 0; i < n; i++) {
             String id = StringValue.readString(in);

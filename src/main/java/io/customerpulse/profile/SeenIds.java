@@ -141,7 +141,11 @@ public final class SeenIds implements Serializable {
 
     /** Remembers an id of {@code at} (state restored from its other forms). */
     static void remember(Customer c, String id, long at) {
-        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
-        remember(c, at, Arrays.hashCode(bytes), bytes);
+        remember(c, at, id.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Remembers the UTF-8 bytes of an id of {@code at} (state being read). */
+    static void remember(Customer c, long at, byte[] id) {
+        remember(c, at, Arrays.hashCode(id), id);
     }
 }

@@ -79,7 +79,8 @@ class CustomerSerializerTest {
 
         Customer back = roundTrip(serializer, serializer, c);
 
-        assertThat(back).usingRecursiveComparison().isEqualTo(c.copy());
+        // copies: compared without the spare capacity of their arrays
+        assertThat(back.copy()).usingRecursiveComparison().isEqualTo(c.copy());
         assertThat(serializer.copy(c)).usingRecursiveComparison().isEqualTo(c.copy());
         DataOutputSerializer copied = new DataOutputSerializer(64);
         DataOutputSerializer direct = new DataOutputSerializer(64);
@@ -117,7 +118,7 @@ class CustomerSerializerTest {
                 serializer.snapshotConfiguration().resolveSchemaCompatibility(read);
         assertThat(compatibility.isCompatibleAsIs()).isTrue();
         Customer c = rich();
-        assertThat(roundTrip(serializer, read.restoreSerializer(), c))
+        assertThat(roundTrip(serializer, read.restoreSerializer(), c).copy())
                 .usingRecursiveComparison()
                 .isEqualTo(c.copy());
     }
