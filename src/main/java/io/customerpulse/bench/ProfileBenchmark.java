@@ -44,13 +44,19 @@ import org.apache.flink.util.Collector;
  * {@code scripts/bench}: the customer operator's throughput and state, measured (BENCHMARKS.md).
  *
  * <ul>
- *   <li>{@code throughput}: generated events → keyed customer operator → discarding sink, on
- *       RocksDB and on the heap backend, at parallelism 1 and 2, beside the limit: the same {@link
- *       ProfileEngine} steps in a plain single-threaded loop over a HashMap. Each configuration
- *       runs {@code --repeats} times, interleaved, and the medians are printed with their ratios.
+ *   <li>{@code throughput}: the same events, built before anything is timed ({@link BenchEvents}),
+ *       through the floor (keyBy, stateless pass-through, discard), the q18-style peer (keyBy, the
+ *       last event in a {@code ValueState}, emit), the customer operator on RocksDB and on the heap
+ *       backend at parallelism 1 and 2, and the limit: the operator's logic alone ({@link
+ *       EngineLoop}, no Flink). Each configuration runs {@code --repeats} times, interleaved; the
+ *       medians are printed with each one ÷ floor, ÷ peer and ÷ limit, per second and per
+ *       CPU-second of the whole JVM. {@code --compare "label:k=v;…"} adds variants with other Flink
+ *       settings.
  *   <li>{@code state}: {@code --customers} customers on RocksDB with incremental checkpoints every
- *       5 s: state bytes per customer, checkpoint durations (p50/p99) while loading, and the
- *       recovery time of a task failure at that size.
+ *       5 s, loaded at full speed and then paced at {@code --load} of that rate: state bytes per
+ *       customer, checkpoint durations (p50/p99, split into start_delay, alignment, sync and async
+ *       from the REST per-task details) and the recovery time of a task failure at that size.
+ *   <li>{@code e2e}: {@link EndToEndBenchmark}.
  * </ul>
  */
 public final class ProfileBenchmark {
@@ -112,6 +118,7 @@ public final class ProfileBenchmark {
     static final String ROCKSDB_P1 = "customer operator, RocksDB, p1";
     static final String HEAP_P1 = "customer operator, heap, p1";
     static final String ROCKSDB_P2 = "customer operator, RocksDB, p2";
+    static final String HEAP_P2 = "customer operator, heap, p2";
     static final String LIMIT = "limit: the operator's logic alone, one thread";
 
     private static void throughput(BenchEvents ev, int repeats, Path dir) throws Exception {
@@ -129,6 +136,7 @@ public final class ProfileBenchmark {
         all.put(ROCKSDB_P1, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 1, dir));
         all.put(HEAP_P1, () -> job(ev, Pipeline.OPERATOR, "hashmap", 1, dir));
         all.put(ROCKSDB_P2, () -> job(ev, Pipeline.OPERATOR, "rocksdb", 2, dir));
+        all.put(HEAP_P2, () -> job(ev, Pipeline.OPERATOR, "hashmap", 2, dir));
         all.put(LIMIT, () -> limit(ev));
         variants(System.getProperty("bench.compare"))
                 .forEach(
