@@ -316,6 +316,15 @@ public final class LocalStack {
 
     private static void summary(String jdbc) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc)) {
+            // live mode never stamps an output later than the wall clock plus the tolerance
+            // (watermark.wall-clock-tolerance, 1 min): a time-lapse run reaching "now" shows it
+            print(
+                    c,
+                    "outputs dated more than a minute after the wall clock (always 0)",
+                    "SELECT (SELECT count(*) FROM segment_change WHERE at > now() + interval '1 minute')"
+                            + " AS segment_changes,"
+                            + " (SELECT count(*) FROM customer_profile"
+                            + " WHERE updated_at > now() + interval '1 minute') AS profiles");
             print(
                     c,
                     "segments now (view segment_counts)",
