@@ -327,6 +327,15 @@ class EndToEndITCase {
         }
     }
 
+    /** The highest execution attempt of any task: it grows with every restart. */
+    private static int latestAttempt(MiniCluster cluster, JobClient job) throws Exception {
+        int latest = 0;
+        for (var v : cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
+            latest = Math.max(latest, v.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return latest;
+    }
+
     private static long completedCheckpoints(MiniCluster cluster, JobClient job) throws Exception {
         return cluster.getExecutionGraph(job.getJobID())
                 .get()
@@ -602,7 +611,8 @@ class EndToEndITCase {
     }
 
     @Test
-    void shouldKeepEveryProfileThroughSavepointsAndRescaling() throws Exception {
+    void shouldKeepEveryProfileThroughSavepointsAndRescaling(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
         String prefix = "rescale.";
         Map<String, String> settings = deterministicSettings(prefix);
         Topics.create(JobConfig.parse(settings).kafka(), 2, (short) 1);
@@ -627,7 +637,11 @@ class EndToEndITCase {
                     lines.subList(step * third, step == 2 ? lines.size() : (step + 1) * third);
             produce(config.kafka(), part, 2);
             if (step < 2) {
-                Thread.sleep(4_000);
+                // the savepoint is taken while this part is being processed: once the job has
+                // completed two checkpoints of its own, it holds state from it
+                await(
+                        "two checkpoints at p" + parallelism[step],
+                        () -> completedCheckpoints(cluster, job) >= 2 ? true : null);
                 savepoint =
                         job.stopWithSavepoint(
                                         false,
@@ -650,7 +664,8 @@ class EndToEndITCase {
     }
 
     @Test
-    void shouldHoldRetryAndCatchUpWhenPostgresIsDown() throws Exception {
+    void shouldHoldRetryAndCatchUpWhenPostgresIsDown(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
         int port;
         try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
             port = free.getLocalPort();
@@ -691,7 +706,12 @@ class EndToEndITCase {
             db.close(); // PostgreSQL goes away while the job is writing
             long down = System.currentTimeMillis();
             produce(config.kafka(), lines.subList(lines.size() / 2, lines.size()));
-            Thread.sleep(10_000);
+            // PostgreSQL stays down until the job has felt it: a write failed and the job went
+            // through a restart from its checkpoint
+            int attempt = latestAttempt(cluster, job);
+            await(
+                    "a restart of the job while PostgreSQL is down",
+                    () -> latestAttempt(cluster, job) > attempt ? true : null);
             db = LocalPostgres.startKeepingData(dir.resolve("outage-pg"), data, port);
             long restarted = System.currentTimeMillis();
             assertSameAsReplay(config, replay);

@@ -2,6 +2,7 @@ package io.customerpulse.profile;
 
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
 import java.util.ArrayList;
@@ -24,6 +25,11 @@ final class CollectedOutput implements StepOutput {
                 @Override
                 public void campaignDelta(CampaignDelta delta, long at) {}
             };
+
+    /** One event applied as a step of its own at its time, its outputs discarded. */
+    static void stepAlone(ProfileEngine engine, Customer c, CustomerEvent e) {
+        engine.step("c1", c, e.getEventTime().toEpochMilli(), List.of(e), 1, false, null, NONE);
+    }
 
     final List<CustomerProfile> profiles = new ArrayList<>();
     final List<SegmentChange> changes = new ArrayList<>();

@@ -39,15 +39,7 @@ class CustomerSerializerTest {
                         click("c1", "SP-2", 120, T0.plus(DAY.multipliedBy(3))));
         for (CustomerEvent e : history) {
             seen.checkAndRemember(c, e);
-            engine.step(
-                    "c1",
-                    c,
-                    e.getEventTime().toEpochMilli(),
-                    List.of(e),
-                    1,
-                    false,
-                    null,
-                    CollectedOutput.NONE);
+            CollectedOutput.stepAlone(engine, c, e);
         }
         CustomerEvent rated =
                 CustomerEvent.newBuilder(interaction("c1", T0.plus(DAY.multipliedBy(4))))

@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.Segment;
 import io.customerpulse.config.JobConfig;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** When a customer's next step is due: the one place that decides it. */
@@ -24,15 +23,7 @@ class ScheduleTest {
     private Customer after(CustomerEvent... events) {
         Customer c = new Customer();
         for (CustomerEvent e : events) {
-            engine.step(
-                    "c1",
-                    c,
-                    e.getEventTime().toEpochMilli(),
-                    List.of(e),
-                    1,
-                    false,
-                    null,
-                    CollectedOutput.NONE);
+            CollectedOutput.stepAlone(engine, c, e);
         }
         return c;
     }
