@@ -114,13 +114,18 @@ public final class EndToEndBenchmark {
 
             TrafficGenerator generator =
                     new TrafficGenerator(11, Instant.parse("2025-01-01T00:00:00Z"), 50);
+            Encoder encoder = new Encoder();
             try (KafkaProducer<String, byte[]> producer = producer(config.kafka())) {
                 // phase 1: a backlog, then a job that drains it
                 // event times spread over the past (2 ms apart), so the watermark passes them
                 // steadily while the backlog drains and profiles come out at the processing rate
                 long origin = System.currentTimeMillis() - 2 * backlog;
                 for (long i = 0; i < backlog; i++) {
-                    send(producer, config.kafka(), generator, origin + 2 * i);
+                    send(
+                            producer,
+                            encoder,
+                            Prepared.of(config.kafka(), generator.next()),
+                            origin + 2 * i);
                 }
                 producer.flush();
                 double max;
@@ -160,7 +165,6 @@ public final class EndToEndBenchmark {
                 for (long i = 0; i < (long) (rate * (warmup + seconds)) + 1_000; i++) {
                     events.add(Prepared.of(config.kafka(), generator.next()));
                 }
-                Encoder encoder = new Encoder();
                 Consumer uncommitted = new Consumer(config.kafka(), "read_uncommitted", "live");
                 Consumer committed = new Consumer(config.kafka(), "read_committed", "live");
                 // the load runs --warmup seconds before it is measured: the job starts, reads
@@ -181,11 +185,11 @@ public final class EndToEndBenchmark {
                         }
                         long due = (long) ((System.nanoTime() - start) / 1e9 * rate);
                         while (sent < due) {
-                            Prepared e = events.get((int) sent);
-                            long now = System.currentTimeMillis();
-                            producer.send(
-                                    new ProducerRecord<>(
-                                            e.topic, null, now, e.key, encoder.encode(e, now)));
+                            send(
+                                    producer,
+                                    encoder,
+                                    events.get((int) sent),
+                                    System.currentTimeMillis());
                             events.set((int) sent, null);
                             sent++;
                         }
@@ -243,17 +247,11 @@ public final class EndToEndBenchmark {
         }
     }
 
-    /** Sends the generator's next event, stamped with {@code now}; returns its time. */
-    private static long send(
-            KafkaProducer<String, byte[]> producer,
-            KafkaSettings kafka,
-            TrafficGenerator generator,
-            long now)
+    /** Sends a prepared event stamped with {@code time}, as its event time and its timestamp. */
+    private static void send(
+            KafkaProducer<String, byte[]> producer, Encoder encoder, Prepared e, long time)
             throws Exception {
-        ObjectNode n = AvroJson.MAPPER.valueToTree(generator.next());
-        n.put("event_time", Instant.ofEpochMilli(now).toString());
-        producer.send(AvroBytes.inputRecord(kafka, n, null, now));
-        return now;
+        producer.send(new ProducerRecord<>(e.topic, null, time, e.key, encoder.encode(e, time)));
     }
 
     /** An input event ready to be stamped and sent. */

@@ -97,10 +97,6 @@ public final class Customer {
         return segment;
     }
 
-    public long version() {
-        return version;
-    }
-
     /** The event time of the last step applied, {@link #NONE} before the first. */
     public long now() {
         return now;
@@ -122,15 +118,6 @@ public final class Customer {
     /** orders_90d. */
     public int orders90d() {
         return orderCount;
-    }
-
-    public long ordersTotal() {
-        return ordersTotal;
-    }
-
-    /** Whether nothing was ever applied or waits: a customer without any event. */
-    boolean isEmpty() {
-        return version == 0 && now == NONE && pending.isEmpty() && seenCount == 0;
     }
 
     /** Inserts a waiting event at its place: by event time, then event id. */
@@ -164,13 +151,7 @@ public final class Customer {
 
     /** Removes the first {@code n} waiting events (applied). */
     void removeFirstPending(int n) {
-        if (n == pending.size()) {
-            pending.clear();
-        } else {
-            for (int i = 0; i < n; i++) {
-                pending.remove(0);
-            }
-        }
+        pending.subList(0, n).clear();
     }
 
     void addOrderTime(long at) {

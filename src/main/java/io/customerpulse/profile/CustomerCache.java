@@ -34,7 +34,6 @@ final class CustomerCache {
         final String key;
         final Customer customer;
         final int slot;
-        boolean cached = true;
 
         /**
          * Used again since it was cached or the clock hand last passed it. A new entry gets its
@@ -313,7 +312,6 @@ final class CustomerCache {
             free = Arrays.copyOf(free, free.length * 2);
         }
         free[freeCount++] = e.slot;
-        e.cached = false;
         e.wake = Long.MAX_VALUE; // its heap item is stale now
         waitingEvents -= e.waiting;
         e.waiting = 0;

@@ -138,13 +138,14 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
         }
         writeVarInt(out, c.seenCount); // each id: time (delta), length, UTF-8 bytes
         previous = 0;
-        for (int p = 0; p < c.seenLength; p += SeenIds.HEADER + SeenIds.length(c.seen, p)) {
+        for (int p = 0; p < c.seenLength; ) {
             long at = SeenIds.at(c.seen, p);
             writeVarLong(out, at - previous);
             previous = at;
             int length = SeenIds.length(c.seen, p);
             writeVarInt(out, length);
             out.write(c.seen, p + SeenIds.HEADER, length);
+            p += SeenIds.HEADER + length;
         }
         Clicks clicks = c.ads.clicks();
         writeVarInt(out, clicks.size());

@@ -49,14 +49,6 @@ public final class CustomerSteps implements Serializable {
                 config.horizonMillis());
     }
 
-    public Schedule schedule() {
-        return schedule;
-    }
-
-    public long horizon() {
-        return horizon;
-    }
-
     /** What became of an arriving event. */
     public enum Arrival {
         /** Seen before: dropped. */

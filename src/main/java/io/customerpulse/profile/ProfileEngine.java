@@ -67,10 +67,6 @@ public final class ProfileEngine implements Serializable {
                 config.clv().minorPerUnit());
     }
 
-    SegmentRules rules() {
-        return rules;
-    }
-
     /**
      * Applies one step at event time {@code t}: the first {@code count} of {@code events} (in
      * event_id order; none for a limit alone), then every limit due at {@code t}. Writes what it

@@ -94,6 +94,8 @@ public final class Schedule implements Serializable {
      * cover while its waiting events are in memory.
      */
     public long nextTimerAt(String customer, Customer c, boolean modelServed) {
-        return Math.min(nextLimitAt(c), nextRescoreAt(customer, c, modelServed, nextStepAt(c)));
+        long limit = nextLimitAt(c);
+        long stepAt = Math.min(c.firstPendingAt(), limit);
+        return Math.min(limit, nextRescoreAt(customer, c, modelServed, stepAt));
     }
 }

@@ -35,14 +35,18 @@ public final class SeenIds implements Serializable {
         byte[] id = e.getEventId().getBytes(StandardCharsets.UTF_8);
         int hash = Arrays.hashCode(id);
         byte[] seen = c.seen;
-        for (int p = 0; p < c.seenLength; p += HEADER + length(seen, p)) {
+        long lastAt = Long.MIN_VALUE; // the last entry's time, for remember: one scan
+        for (int p = 0; p < c.seenLength; ) {
+            int length = length(seen, p);
             if (hash(seen, p) == hash
-                    && length(seen, p) == id.length
-                    && Arrays.equals(seen, p + HEADER, p + HEADER + id.length, id, 0, id.length)) {
+                    && length == id.length
+                    && Arrays.equals(seen, p + HEADER, p + HEADER + length, id, 0, length)) {
                 return true;
             }
+            lastAt = at(seen, p);
+            p += HEADER + length;
         }
-        remember(c, e.getEventTime().toEpochMilli(), hash, id);
+        remember(c, e.getEventTime().toEpochMilli(), hash, id, lastAt);
         if (c.seenCount > maxIds) {
             removeFirst(c, c.seenCount - maxIds);
         }
@@ -58,8 +62,11 @@ public final class SeenIds implements Serializable {
         removeFirst(c, n);
     }
 
-    /** Adds an id at its place by event time (ids mostly come in time order: from the end). */
-    static void remember(Customer c, long at, int hash, byte[] id) {
+    /**
+     * Adds an id at its place by event time (ids mostly come in time order: from the end); {@code
+     * lastAt} is the time of the last id held (any value when none is).
+     */
+    static void remember(Customer c, long at, int hash, byte[] id, long lastAt) {
         int size = HEADER + id.length;
         if (c.seenLength + size > c.seen.length) {
             c.seen =
@@ -67,7 +74,7 @@ public final class SeenIds implements Serializable {
                             c.seen, Math.max(64, Math.max(c.seenLength + size, c.seen.length * 2)));
         }
         int p = c.seenLength; // insertion point: after every entry not later than at
-        if (c.seenCount > 0 && at < lastAt(c)) {
+        if (c.seenCount > 0 && at < lastAt) {
             p = 0;
             while (p < c.seenLength && at(c.seen, p) <= at) {
                 p += HEADER + length(c.seen, p);
@@ -81,16 +88,6 @@ public final class SeenIds implements Serializable {
         System.arraycopy(id, 0, c.seen, p + HEADER, id.length);
         c.seenLength += size;
         c.seenCount++;
-    }
-
-    private static long lastAt(Customer c) {
-        int p = 0;
-        int last = 0;
-        while (p < c.seenLength) {
-            last = p;
-            p += HEADER + length(c.seen, p);
-        }
-        return at(c.seen, last);
     }
 
     private static void removeFirst(Customer c, int n) {
@@ -146,6 +143,10 @@ public final class SeenIds implements Serializable {
 
     /** Remembers the UTF-8 bytes of an id of {@code at} (state being read). */
     static void remember(Customer c, long at, byte[] id) {
-        remember(c, at, Arrays.hashCode(id), id);
+        int last = -1;
+        for (int p = 0; p < c.seenLength; p += HEADER + length(c.seen, p)) {
+            last = p;
+        }
+        remember(c, at, Arrays.hashCode(id), id, last < 0 ? Long.MIN_VALUE : at(c.seen, last));
     }
 }
