@@ -124,7 +124,9 @@ public class CampaignMetricsFunction
                     continue;
                 }
                 CampaignDay day = openDay(open, (int) sum.getDay().toEpochDay(), ctx);
+                long asOf = asOf(day);
                 CampaignMath.add(day, sum);
+                day.setVersion(asOf + adEvents(day)); // the as-of time stays what it was
                 day.setDirty(true);
             }
         }
@@ -147,15 +149,31 @@ public class CampaignMetricsFunction
     }
 
     /**
-     * A row's version is the event time it is as of (its flush time; the final row's is its final
-     * time), or one more than the last when a late bucket flushes at an earlier time. So the
-     * version does not depend on how many provisional rows were emitted before: a run restored from
-     * a checkpoint, whose watermarks start again from nothing, emits its rows with the same
-     * versions as an undisturbed run, and the sinks' "keep the highest version" never keeps a stale
-     * row.
+     * A row's version is the event time it is as of (the latest flush time of its deltas; the final
+     * row's is its final time) plus its number of ad events (impressions and clicks). It is a
+     * function of the deltas the row holds, not of how they were grouped into flushes: a run
+     * restored from a checkpoint, whose watermarks start again from nothing, may find on time an ad
+     * event that an undisturbed run found behind the watermark and flushed on its own, at an
+     * earlier time than the row's — both give the row the same version. It grows with every change:
+     * a flush on time moves the as-of time, a late one (only ad events can be late here: the
+     * customer operator's deltas come before its watermark) adds ad events. So the sinks' "keep the
+     * highest version" never keeps a stale row, and a restored run's rows end with the same
+     * versions.
      */
-    private static long nextVersion(CampaignDay d, long asOf) {
-        return Math.max(d.getVersion() + 1, asOf);
+    private static long nextVersion(CampaignDay d, long flushAt) {
+        return Math.max(asOf(d), flushAt) + adEvents(d);
+    }
+
+    /**
+     * The latest flush time of the day's deltas (at most that for a day kept by an earlier release,
+     * whose version was its flush time plus one for each late flush).
+     */
+    private static long asOf(CampaignDay d) {
+        return d.getVersion() - adEvents(d);
+    }
+
+    private static long adEvents(CampaignDay d) {
+        return d.getImpressions() + d.getClicks();
     }
 
     /** Adds a delta to the bucket's sum of its day. */

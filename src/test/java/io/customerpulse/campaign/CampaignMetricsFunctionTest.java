@@ -100,7 +100,30 @@ class CampaignMetricsFunctionTest {
         assertThat(rows()).hasSize(1).last().isEqualTo(provisional);
         h.processWatermark(FINAL_AT.toEpochMilli());
         assertThat(rows()).last().isEqualTo(fin);
-        assertThat(fin.getVersion()).isEqualTo(FINAL_AT.toEpochMilli());
+        assertThat(fin.getVersion()).isEqualTo(FINAL_AT.toEpochMilli() + 2); // 2 clicks
+    }
+
+    @Test
+    void shouldGiveALateAdEventTheVersionItWouldHaveHadOnTime() throws Exception {
+        Instant t = Instant.parse("2025-03-01T23:59:31Z");
+        long boundary = Instant.parse("2025-03-01T23:59:40Z").toEpochMilli();
+        // the watermark passes the first impression's flush before the second arrives: a late
+        // flush of its own (as in a run whose watermark was further on, e.g. not restored)
+        send(t, delta().setImpressions(1).setSpendMinor(2));
+        h.processWatermark(boundary + 1_000);
+        send(t.plusSeconds(1), delta().setImpressions(1).setSpendMinor(3));
+        h.processWatermark(boundary + 2_000);
+        CampaignDaily late = rows().get(rows().size() - 1);
+        h.close();
+
+        // a run whose watermark had not come that far (restored just before): one flush of both
+        newHarness();
+        h.open();
+        send(t, delta().setImpressions(1).setSpendMinor(2));
+        send(t.plusSeconds(1), delta().setImpressions(1).setSpendMinor(3));
+        h.processWatermark(boundary + 2_000);
+        assertThat(rows()).singleElement().isEqualTo(late);
+        assertThat(late.getVersion()).isEqualTo(boundary + 2); // flush time + ad events
     }
 
     private static CampaignDelta.Builder delta() {
@@ -152,7 +175,8 @@ class CampaignMetricsFunctionTest {
                 .satisfies(
                         r -> {
                             assertThat(r.getFinal$()).isTrue();
-                            assertThat(r.getVersion()).isEqualTo(FINAL_AT.toEpochMilli());
+                            assertThat(r.getVersion())
+                                    .isEqualTo(FINAL_AT.toEpochMilli() + 3); // 3 ad events
                             assertThat(r.getUpdatedAt()).isEqualTo(FINAL_AT);
                             assertThat(r.getAttributedSalesMinor()).isEqualTo(356);
                         });
