@@ -6,8 +6,8 @@ import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.IngestRecord;
+import io.customerpulse.campaign.AdDeltaCombiner;
 import io.customerpulse.campaign.AdEventDedup;
-import io.customerpulse.campaign.CampaignMath;
 import io.customerpulse.campaign.CampaignMetricsFunction;
 import io.customerpulse.config.JobArgs;
 import io.customerpulse.config.JobConfig;
@@ -37,7 +37,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *               ├─► keyBy(customer) ► customer profiles ─┬─► profiles, segment changes, churn alerts, late events
  *   CLV models ─(broadcast)──────────────┘                    │
  *               │                                        └─► attributed orders, refunds, new customers ─┐
- *               └─► ad events ► keyBy(campaign, event id) de-dup ───────────────────────────────────────┴► keyBy(campaign) ► campaign days
+ *               └─► ad events ► keyBy(campaign, event id) de-dup ► sums per campaign day ───────────────┴► keyBy(campaign) ► campaign days
  * </pre>
  */
 public final class CustomerPulseJob {
@@ -106,9 +106,11 @@ public final class CustomerPulseJob {
                         .process(new AdEventDedup(config.dedupRetention()))
                         .uid(Uids.AD_DEDUP)
                         .name("ad event de-duplication")
-                        .map(CampaignMath::ofAdEvent)
-                        .uid(Uids.AD_DELTAS)
-                        .name("ad events to campaign days");
+                        .transform(
+                                "ad events summed per campaign day",
+                                new AvroTypeInfo<>(CampaignDelta.class),
+                                new AdDeltaCombiner(config.campaigns().updateInterval().toMillis()))
+                        .uid(Uids.AD_DELTAS);
 
         SingleOutputStreamOperator<CampaignDaily> campaigns =
                 adDeltas.union(profiles.getSideOutput(Outputs.CAMPAIGN_DELTAS))
