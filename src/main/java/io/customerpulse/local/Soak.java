@@ -129,7 +129,7 @@ public final class Soak {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             actual = actual(config.postgres().url());
-            if (actual.equals(expected)) {
+            if (differences(expected, actual, fromJar != null) == 0) {
                 break;
             }
             Thread.sleep(2_000);
@@ -150,14 +150,27 @@ public final class Soak {
         for (String table : expected.keySet()) {
             Map<String, String> e = expected.get(table);
             Map<String, String> a = actual.getOrDefault(table, Map.of());
-            long lost = e.keySet().stream().filter(key -> !e.get(key).equals(a.get(key))).count();
+            boolean earlier = fromJar != null && table.equals("campaign_daily");
+            long lost =
+                    e.keySet().stream()
+                            .filter(key -> !same(e.get(key), a.get(key), earlier))
+                            .count();
             long extra = a.keySet().stream().filter(key -> !e.containsKey(key)).count();
             System.out.printf(
                     "  table %-17s rows compared %6d, lost or different %d, extra %d%n",
                     table, e.size(), lost, extra);
             exit |= lost + extra > 0 ? 1 : 0;
+            if (earlier) {
+                System.out.printf(
+                        "    of them %d with the earlier release's version (figures equal, version"
+                                + " not above this build's)%n",
+                        e.keySet().stream()
+                                .filter(key -> !e.get(key).equals(a.get(key)))
+                                .filter(key -> same(e.get(key), a.get(key), true))
+                                .count());
+            }
             e.keySet().stream()
-                    .filter(key -> !e.get(key).equals(a.get(key)))
+                    .filter(key -> !same(e.get(key), a.get(key), earlier))
                     .limit(3)
                     .forEach(
                             key ->
@@ -202,6 +215,42 @@ public final class Soak {
         System.out.println(
                 exit == 0 ? "soak: nothing lost, nothing doubled" : "soak: DIFFERENCES FOUND");
         System.exit(exit);
+    }
+
+    /** Rows lost, different or extra in all tables. */
+    private static long differences(
+            Map<String, Map<String, String>> expected,
+            Map<String, Map<String, String>> actual,
+            boolean fromEarlierRelease) {
+        long n = 0;
+        for (String table : expected.keySet()) {
+            Map<String, String> e = expected.get(table);
+            Map<String, String> a = actual.getOrDefault(table, Map.of());
+            boolean earlier = fromEarlierRelease && table.equals("campaign_daily");
+            n += e.keySet().stream().filter(key -> !same(e.get(key), a.get(key), earlier)).count();
+            n += a.keySet().stream().filter(key -> !e.containsKey(key)).count();
+        }
+        return n;
+    }
+
+    /**
+     * Whether a row is as expected. A run started on an earlier release ({@code --from-jar}) may
+     * hold campaign days that release wrote final, whose version follows its own rule (before
+     * 9f7aad3: the final time, without the ad events): their figures must be equal and their
+     * version not above this build's, so this build would never have been refused by them.
+     */
+    private static boolean same(String expected, String actual, boolean earlierRelease) {
+        if (expected.equals(actual)) {
+            return true;
+        }
+        if (!earlierRelease || actual == null) {
+            return false;
+        }
+        int e = expected.lastIndexOf('|');
+        int a = actual.lastIndexOf('|');
+        return expected.substring(0, e).equals(actual.substring(0, a))
+                && Long.parseLong(actual.substring(a + 1))
+                        <= Long.parseLong(expected.substring(e + 1));
     }
 
     private static Path replay(Path input, long asOf, Path out) throws Exception {
