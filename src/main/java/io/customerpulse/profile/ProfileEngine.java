@@ -290,9 +290,10 @@ public final class ProfileEngine implements Serializable {
         p.setReturnRate(SegmentRules.returnRate(c));
         p.setNetRevenueMinor(SegmentRules.netRevenue(c));
         p.setOrders90d(c.orderCount);
-        p.setFirstOrderAt(instant(c.firstOrderAt));
-        p.setLastOrderAt(instant(c.lastOrderAt));
-        p.setLastInteractionAt(instant(c.lastInteractionAt));
+        Instant now = Instant.ofEpochMilli(t); // shared by the times that are now (immutable)
+        p.setFirstOrderAt(instant(c.firstOrderAt, now));
+        p.setLastOrderAt(instant(c.lastOrderAt, now));
+        p.setLastInteractionAt(instant(c.lastInteractionAt, now));
         p.setRepeatGapDays(
                 c.secondOrderAt == Customer.NONE
                         ? null
@@ -300,9 +301,9 @@ public final class ProfileEngine implements Serializable {
         p.setAcquisitionCampaign(c.ads.acquisitionCampaign());
         p.setCacMinor(c.ads.cacMinor() == Customer.NONE ? null : c.ads.cacMinor());
         p.setSegment(c.segment);
-        p.setSegmentSince(instant(c.segmentSince));
+        p.setSegmentSince(instant(c.segmentSince, now));
         p.setVersion(c.version);
-        p.setUpdatedAt(Instant.ofEpochMilli(t));
+        p.setUpdatedAt(now);
         p.setRepeatPurchases(RepeatPurchases.x(c));
         p.setRepeatValueMinor(c.repeatValueMinor);
         RfmStats stats = clv == null ? null : RepeatPurchases.stats(c, t, minorPerUnit);
@@ -318,5 +319,10 @@ public final class ProfileEngine implements Serializable {
 
     private static Instant instant(long millis) {
         return millis == Customer.NONE ? null : Instant.ofEpochMilli(millis);
+    }
+
+    /** {@code millis} as an instant, {@code now} itself when it is that time. */
+    private static Instant instant(long millis, Instant now) {
+        return millis == now.toEpochMilli() ? now : instant(millis);
     }
 }
