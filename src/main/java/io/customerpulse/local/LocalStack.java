@@ -18,10 +18,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -152,7 +155,7 @@ public final class LocalStack {
                         "%nKafka      %s   topics: %s + outputs %s%n",
                         kafka.bootstrapServers(),
                         KafkaSources.INPUTS,
-                        java.util.List.of(
+                        List.of(
                                 KafkaSettings.PROFILES,
                                 KafkaSettings.SEGMENT_CHANGES,
                                 KafkaSettings.CHURN_ALERTS,
@@ -184,7 +187,7 @@ public final class LocalStack {
                 Thread.sleep(4_000); // a last checkpoint commits the final Kafka transactions
                 progress(jdbc, produced.get(), simTime.get(), started);
                 try {
-                    summary(jdbc);
+                    summary(jdbc, config.reportingCurrency());
                 } catch (java.sql.SQLException e) {
                     // Ctrl-C in a terminal reaches the database process too
                     System.out.println(
@@ -314,12 +317,13 @@ public final class LocalStack {
         }
     }
 
-    private static void summary(String jdbc) throws Exception {
+    private static void summary(String jdbc, String currency) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc)) {
             // live mode never stamps an output later than the wall clock plus the tolerance
             // (watermark.wall-clock-tolerance, 1 min): a time-lapse run reaching "now" shows it
             print(
                     c,
+                    currency,
                     "outputs dated more than a minute after the wall clock (always 0)",
                     "SELECT (SELECT count(*) FROM segment_change WHERE at > now() + interval '1 minute')"
                             + " AS segment_changes,"
@@ -327,45 +331,69 @@ public final class LocalStack {
                             + " WHERE updated_at > now() + interval '1 minute') AS profiles");
             print(
                     c,
+                    currency,
                     "segments now (view segment_counts)",
                     "SELECT * FROM segment_counts ORDER BY customers DESC");
             print(
                     c,
+                    currency,
                     "GMV concentration (view gmv_concentration; healthy: top 20 % hold >= 60 %)",
                     "SELECT * FROM gmv_concentration");
             print(
                     c,
-                    "CLV distribution, USD (view clv_distribution)",
+                    currency,
+                    "CLV distribution, bounds in " + currency + " (view clv_distribution)",
                     "SELECT * FROM clv_distribution ORDER BY bucket");
             print(
                     c,
+                    currency,
                     "cohort retention (view cohort_retention)",
                     "SELECT * FROM cohort_retention ORDER BY cohort");
             print(
                     c,
+                    currency,
                     "campaigns (view campaign_performance; refs: CTR > 0.4 %, ACoS <= 25 %, CPM 1.8-3.2)",
                     "SELECT campaign_id, impressions, clicks, spend_minor, attributed_orders, attributed_sales_minor,"
                             + " ctr, acos, cpm, roas, new_customers, cac FROM campaign_performance ORDER BY campaign_id");
         }
     }
 
-    private static void print(Connection c, String title, String sql) throws Exception {
+    private static void print(Connection c, String currency, String title, String sql)
+            throws Exception {
         System.out.println("\n" + title);
         try (Statement s = c.createStatement();
                 ResultSet r = s.executeQuery(sql)) {
             ResultSetMetaData m = r.getMetaData();
-            StringBuilder header = new StringBuilder("  ");
+            TextTable table =
+                    new TextTable(
+                            currency,
+                            java.util.Currency.getInstance(currency).getDefaultFractionDigits());
             for (int i = 1; i <= m.getColumnCount(); i++) {
-                header.append(String.format("%-16s", m.getColumnLabel(i)));
+                table.column(m.getColumnLabel(i), isNumber(m.getColumnType(i)));
             }
-            System.out.println(header);
             while (r.next()) {
-                StringBuilder row = new StringBuilder("  ");
+                List<String> values = new ArrayList<>();
                 for (int i = 1; i <= m.getColumnCount(); i++) {
-                    row.append(String.format("%-16s", r.getString(i)));
+                    values.add(r.getString(i));
                 }
-                System.out.println(row);
+                table.row(values);
             }
+            System.out.print(table.render());
         }
+    }
+
+    private static boolean isNumber(int sqlType) {
+        return switch (sqlType) {
+            case Types.BIGINT,
+                    Types.INTEGER,
+                    Types.SMALLINT,
+                    Types.NUMERIC,
+                    Types.DECIMAL,
+                    Types.DOUBLE,
+                    Types.REAL,
+                    Types.FLOAT ->
+                    true;
+            default -> false;
+        };
     }
 }
