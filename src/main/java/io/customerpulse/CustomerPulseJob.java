@@ -9,6 +9,8 @@ import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.campaign.AdDeltaCombiner;
 import io.customerpulse.campaign.AdEventDedup;
 import io.customerpulse.campaign.CampaignMetricsFunction;
+import io.customerpulse.config.ConfigException;
+import io.customerpulse.config.ConfigKey;
 import io.customerpulse.config.JobArgs;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.RouteIngested;
@@ -74,6 +76,19 @@ public final class CustomerPulseJob {
             JobConfig config,
             PulseSources sources,
             PulseSinks sinks) {
+        // the job owns its key groups (job.max-parallelism): they must never change under a
+        // savepoint, so a Flink configuration that sets them otherwise is refused, not overridden
+        int fromFlink = env.getMaxParallelism(); // -1 unless pipeline.max-parallelism is set
+        if (fromFlink > 0 && fromFlink != config.maxParallelism()) {
+            throw new ConfigException(
+                    ConfigKey.MAX_PARALLELISM.key(),
+                    "is "
+                            + config.maxParallelism()
+                            + " but the Flink configuration sets pipeline.max-parallelism: "
+                            + fromFlink
+                            + " (the job owns its key groups: remove that setting or make the two"
+                            + " equal)");
+        }
         env.setMaxParallelism(config.maxParallelism());
         if (config.parallelism() > 0) {
             env.setParallelism(config.parallelism());

@@ -168,7 +168,8 @@ public enum ConfigKey {
     MAX_PARALLELISM(
             "job.max-parallelism",
             "128",
-            "key groups; fixed so savepoints can be rescaled (never change it)"),
+            "key groups; fixed so savepoints can be rescaled (never change it); a different"
+                    + " pipeline.max-parallelism in the Flink configuration fails the submission"),
     CLV_HORIZON_MONTHS(
             "clv.horizon-months",
             "12",
