@@ -21,7 +21,6 @@ import io.customerpulse.postgres.PostgresSinks;
 import io.customerpulse.profile.CustomerProfileOperator;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -98,7 +97,7 @@ public final class CustomerPulseJob {
         pipeline.set(PipelineOptions.AUTO_GENERATE_UIDS, false); // a missing uid fails fast
         env.configure(pipeline);
 
-        DataStream<IngestRecord> ingested = sources.events(env, watermarks(config));
+        DataStream<IngestRecord> ingested = sources.events(env, EventWatermarks.of(config));
 
         SingleOutputStreamOperator<CustomerEvent> events =
                 ingested.process(new RouteIngested(config.horizonMillis()))
@@ -142,20 +141,5 @@ public final class CustomerPulseJob {
                         campaigns,
                         profiles.getSideOutput(Outputs.LATE_EVENTS),
                         events.getSideOutput(Outputs.REJECTED)));
-    }
-
-    /**
-     * Bounded out-of-orderness on valid events' times; rejections carry no time. Idleness lets a
-     * quiet partition stop holding the watermark back (off when configured as 0, as in replay).
-     */
-    public static WatermarkStrategy<IngestRecord> watermarks(JobConfig config) {
-        WatermarkStrategy<IngestRecord> strategy =
-                WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(config.maxOutOfOrderness())
-                        .withTimestampAssigner(
-                                (r, previous) ->
-                                        r.getEvent() == null
-                                                ? Long.MIN_VALUE
-                                                : r.getEvent().getEventTime().toEpochMilli());
-        return config.idleness().isZero() ? strategy : strategy.withIdleness(config.idleness());
     }
 }

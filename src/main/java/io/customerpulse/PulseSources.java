@@ -10,7 +10,8 @@ import org.apache.flink.util.Collector;
 
 /**
  * Where events come from: Kafka in production, a file in replay, bounded collections in tests. Each
- * source decodes and validates its records and applies {@code watermarks} itself.
+ * source decodes and validates its records and applies {@code watermarks} ({@link EventWatermarks},
+ * the one definition) to each of its partitions.
  */
 public interface PulseSources {
     DataStream<IngestRecord> events(

@@ -21,9 +21,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
  * The four input topics, each its own KafkaSource so that watermarks are generated per partition of
- * each topic (a lagging ad stream holds the watermark back by itself). In live mode a quiet
- * partition advances with the wall clock ({@link LiveWatermarks}); replay mode (a bounded backfill)
- * keeps plain bounded out-of-orderness, so it is deterministic.
+ * each topic (a lagging ad stream holds the watermark back by itself), with the watermarks the
+ * topology gives ({@link io.customerpulse.EventWatermarks}: in live mode a quiet partition advances
+ * with the wall clock; replay mode, a bounded backfill, keeps plain bounded out-of-orderness, so it
+ * is deterministic).
  */
 public final class KafkaSources implements PulseSources {
     public static final List<String> INPUTS =
@@ -41,8 +42,7 @@ public final class KafkaSources implements PulseSources {
 
     @Override
     public DataStream<IngestRecord> events(
-            StreamExecutionEnvironment env, WatermarkStrategy<IngestRecord> replayWatermarks) {
-        WatermarkStrategy<IngestRecord> watermarks = watermarks(replayWatermarks);
+            StreamExecutionEnvironment env, WatermarkStrategy<IngestRecord> watermarks) {
         EventNormalizer normalizer = new EventNormalizer(config);
         DataStream<IngestRecord> all = null;
         for (String input : INPUTS) {
@@ -86,22 +86,6 @@ public final class KafkaSources implements PulseSources {
         return env.fromSource(source, neverHoldsBack, "kafka " + KafkaSettings.CLV_MODELS)
                 .uid(Uids.kafkaSource(KafkaSettings.CLV_MODELS))
                 .setParallelism(1);
-    }
-
-    private WatermarkStrategy<IngestRecord> watermarks(WatermarkStrategy<IngestRecord> base) {
-        long maxDelay = config.wallClockMaxDelay().toMillis();
-        if (config.replayMode() || maxDelay == 0) {
-            return base;
-        }
-        long bound = config.maxOutOfOrderness().toMillis();
-        long idle = config.idleness().toMillis();
-        return WatermarkStrategy.<IngestRecord>forGenerator(
-                        ctx -> new LiveWatermarks(bound, idle, maxDelay))
-                .withTimestampAssigner(
-                        (r, previous) ->
-                                r.getEvent() == null
-                                        ? Long.MIN_VALUE
-                                        : r.getEvent().getEventTime().toEpochMilli());
     }
 
     private KafkaSource<IngestRecord> source(String input, EventNormalizer normalizer) {
