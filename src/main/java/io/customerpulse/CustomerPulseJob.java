@@ -117,7 +117,7 @@ public final class CustomerPulseJob {
         DataStream<CampaignDelta> adDeltas =
                 events.getSideOutput(Outputs.AD_EVENTS)
                         .keyBy(AdEventDedup::key)
-                        .process(new AdEventDedup(config.dedupRetention()))
+                        .process(new AdEventDedup(config.dedup().retention()))
                         .uid(Uids.AD_DEDUP)
                         .name("ad event de-duplication")
                         .transform(

@@ -2,6 +2,7 @@ package io.customerpulse;
 
 import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.config.WatermarkSettings;
 import io.customerpulse.kafka.LiveWatermarks;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -18,18 +19,19 @@ public final class EventWatermarks {
     private EventWatermarks() {}
 
     public static WatermarkStrategy<IngestRecord> of(JobConfig config) {
-        long maxDelay = config.wallClockMaxDelay().toMillis();
+        WatermarkSettings w = config.watermarks();
+        long maxDelay = w.wallClockMaxDelay().toMillis();
         if (!config.replayMode() && maxDelay > 0) {
-            long bound = config.maxOutOfOrderness().toMillis();
-            long idle = config.idleness().toMillis();
+            long bound = w.maxOutOfOrderness().toMillis();
+            long idle = w.idleness().toMillis();
             return WatermarkStrategy.<IngestRecord>forGenerator(
                             ctx -> new LiveWatermarks(bound, idle, maxDelay))
                     .withTimestampAssigner(EVENT_TIME);
         }
         WatermarkStrategy<IngestRecord> bounded =
-                WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(config.maxOutOfOrderness())
+                WatermarkStrategy.<IngestRecord>forBoundedOutOfOrderness(w.maxOutOfOrderness())
                         .withTimestampAssigner(EVENT_TIME);
-        return config.idleness().isZero() ? bounded : bounded.withIdleness(config.idleness());
+        return w.idleness().isZero() ? bounded : bounded.withIdleness(w.idleness());
     }
 
     private static final SerializableTimestampAssigner<IngestRecord> EVENT_TIME =

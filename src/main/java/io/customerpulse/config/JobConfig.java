@@ -3,6 +3,7 @@ package io.customerpulse.config;
 import io.customerpulse.attribution.AttributionSettings;
 import io.customerpulse.campaign.CampaignSettings;
 import io.customerpulse.clv.ClvSettings;
+import io.customerpulse.ingest.ValidationSettings;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.profile.ProfileCacheSettings;
@@ -27,17 +28,9 @@ import org.apache.flink.util.TimeUtils;
 public record JobConfig(
         boolean replayMode,
         String reportingCurrency,
-        Map<String, BigDecimal> currencyRates,
-        Duration maxOutOfOrderness,
-        Duration idleness,
-        Duration wallClockMaxDelay,
-        Duration wallClockTolerance,
-        long maxAmountMinor,
-        Instant minEventTime,
-        Duration maxAhead,
-        int maxIdLength,
-        Duration dedupRetention,
-        int dedupMaxIds,
+        WatermarkSettings watermarks,
+        ValidationSettings validation,
+        DedupSettings dedup,
         SegmentThresholds segments,
         int maxReturnedOrderIds,
         ProfileCacheSettings profileCache,
@@ -88,19 +81,26 @@ public record JobConfig(
         return new JobConfig(
                 mode.equals("replay"),
                 currency,
-                rates(v.get(ConfigKey.CURRENCY_RATES), currency),
-                positive(ConfigKey.MAX_OUT_OF_ORDERNESS, v),
-                duration(ConfigKey.IDLENESS, v.get(ConfigKey.IDLENESS)),
-                duration(ConfigKey.WALL_CLOCK_MAX_DELAY, v.get(ConfigKey.WALL_CLOCK_MAX_DELAY)),
-                duration(ConfigKey.WALL_CLOCK_TOLERANCE, v.get(ConfigKey.WALL_CLOCK_TOLERANCE)),
-                decimal(ConfigKey.MAX_AMOUNT, v.get(ConfigKey.MAX_AMOUNT))
-                        .movePointRight(exponent)
-                        .longValueExact(),
-                instant(ConfigKey.MIN_EVENT_TIME, v.get(ConfigKey.MIN_EVENT_TIME)),
-                positive(ConfigKey.MAX_AHEAD, v),
-                integer(ConfigKey.MAX_ID_LENGTH, v.get(ConfigKey.MAX_ID_LENGTH), 1),
-                positive(ConfigKey.DEDUP_RETENTION, v),
-                integer(ConfigKey.DEDUP_MAX_IDS, v.get(ConfigKey.DEDUP_MAX_IDS), 1),
+                new WatermarkSettings(
+                        positive(ConfigKey.MAX_OUT_OF_ORDERNESS, v),
+                        duration(ConfigKey.IDLENESS, v.get(ConfigKey.IDLENESS)),
+                        duration(
+                                ConfigKey.WALL_CLOCK_MAX_DELAY,
+                                v.get(ConfigKey.WALL_CLOCK_MAX_DELAY)),
+                        duration(
+                                ConfigKey.WALL_CLOCK_TOLERANCE,
+                                v.get(ConfigKey.WALL_CLOCK_TOLERANCE))),
+                new ValidationSettings(
+                        rates(v.get(ConfigKey.CURRENCY_RATES), currency),
+                        decimal(ConfigKey.MAX_AMOUNT, v.get(ConfigKey.MAX_AMOUNT))
+                                .movePointRight(exponent)
+                                .longValueExact(),
+                        instant(ConfigKey.MIN_EVENT_TIME, v.get(ConfigKey.MIN_EVENT_TIME)),
+                        positive(ConfigKey.MAX_AHEAD, v),
+                        integer(ConfigKey.MAX_ID_LENGTH, v.get(ConfigKey.MAX_ID_LENGTH), 1)),
+                new DedupSettings(
+                        positive(ConfigKey.DEDUP_RETENTION, v),
+                        integer(ConfigKey.DEDUP_MAX_IDS, v.get(ConfigKey.DEDUP_MAX_IDS), 1)),
                 segments,
                 integer(
                         ConfigKey.MAX_RETURNED_ORDER_IDS,
@@ -182,17 +182,9 @@ public record JobConfig(
         return new JobConfig(
                 replayMode,
                 reportingCurrency,
-                currencyRates,
-                maxOutOfOrderness,
-                idleness,
-                wallClockMaxDelay,
-                wallClockTolerance,
-                maxAmountMinor,
-                minEventTime,
-                maxAhead,
-                maxIdLength,
-                dedupRetention,
-                dedupMaxIds,
+                watermarks,
+                validation,
+                dedup,
                 segments,
                 maxReturnedOrderIds,
                 profileCache,

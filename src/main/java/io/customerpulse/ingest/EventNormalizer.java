@@ -30,12 +30,14 @@ public final class EventNormalizer implements Serializable {
     private final int maxIdLength;
 
     public EventNormalizer(JobConfig config) {
-        this.converter = new CurrencyConverter(config.reportingCurrency(), config.currencyRates());
-        this.maxAmountMinor = config.maxAmountMinor();
-        this.minEventTime = config.minEventTime().toEpochMilli();
-        this.maxAheadMillis = config.maxAhead().toMillis();
+        this.converter =
+                new CurrencyConverter(
+                        config.reportingCurrency(), config.validation().currencyRates());
+        this.maxAmountMinor = config.validation().maxAmountMinor();
+        this.minEventTime = config.validation().minEventTime().toEpochMilli();
+        this.maxAheadMillis = config.validation().maxAhead().toMillis();
         this.checkFuture = !config.replayMode();
-        this.maxIdLength = config.maxIdLength();
+        this.maxIdLength = config.validation().maxIdLength();
     }
 
     /** The record as an event, or as a rejection carrying {@code ref} and {@code payload}. */

@@ -157,7 +157,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
                 config.clv(),
                 config.profileCache(),
                 !config.replayMode(),
-                config.wallClockTolerance().toMillis());
+                config.watermarks().wallClockTolerance().toMillis());
     }
 
     @Override

@@ -44,7 +44,7 @@ public final class CustomerSteps implements Serializable {
     public static CustomerSteps of(JobConfig config) {
         return new CustomerSteps(
                 ProfileEngine.of(config),
-                new SeenIds(config.dedupRetention(), config.dedupMaxIds()),
+                new SeenIds(config.dedup().retention(), config.dedup().maxIds()),
                 Schedule.of(config),
                 config.horizonMillis());
     }

@@ -18,9 +18,9 @@ class JobConfigTest {
         assertThat(c.segments().ordersWindow()).isEqualTo(Duration.ofDays(90));
         assertThat(c.segments().highValueMinClvMinor()).isEqualTo(15_000);
         assertThat(c.segments().highValueMaxReturnRate()).isEqualTo(0.05);
-        assertThat(c.maxAmountMinor()).isEqualTo(100_000_000L);
-        assertThat(c.minEventTime()).isEqualTo(Instant.parse("1990-01-01T00:00:00Z"));
-        assertThat(c.maxOutOfOrderness()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.validation().maxAmountMinor()).isEqualTo(100_000_000L);
+        assertThat(c.validation().minEventTime()).isEqualTo(Instant.parse("1990-01-01T00:00:00Z"));
+        assertThat(c.watermarks().maxOutOfOrderness()).isEqualTo(Duration.ofMinutes(1));
         assertThat(c.maxParallelism()).isEqualTo(128);
         assertThat(c.horizonMillis()).isEqualTo(Long.MAX_VALUE);
     }
@@ -35,7 +35,7 @@ class JobConfigTest {
                                 "watermark.max-out-of-orderness",
                                 "5 min"));
         assertThat(c.segments().churnAfter()).isEqualTo(Duration.ofDays(30));
-        assertThat(c.maxOutOfOrderness()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(c.watermarks().maxOutOfOrderness()).isEqualTo(Duration.ofMinutes(5));
     }
 
     @Test

@@ -28,7 +28,7 @@ class CustomerSerializerTest {
     /** A customer with every part of its state filled, as the engine leaves it. */
     static Customer rich() {
         ProfileEngine engine = ProfileEngine.of(JobConfig.defaults());
-        SeenIds seen = new SeenIds(JobConfig.defaults().dedupRetention(), 1_000);
+        SeenIds seen = new SeenIds(JobConfig.defaults().dedup().retention(), 1_000);
         Customer c = new Customer();
         List<CustomerEvent> history =
                 List.of(
