@@ -310,8 +310,15 @@ public record JobConfig(
         return d;
     }
 
-    /** Accepts Flink's "90 d", "1 min", "500 ms" and ISO-8601 "P90D", "PT1M". */
+    /**
+     * Accepts Flink's "90 d", "1 min", "500 ms" and ISO-8601 "P90D", "PT1M". A number without a
+     * unit is refused: Flink would read "60" as 60 ms.
+     */
     public static Duration duration(ConfigKey key, String value) {
+        if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+            throw new ConfigException(
+                    key.key(), "'" + value + "' has no unit: give one, e.g. '" + value + " s'");
+        }
         try {
             Duration d =
                     value.startsWith("P") || value.startsWith("p")

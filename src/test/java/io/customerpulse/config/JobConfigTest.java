@@ -52,6 +52,18 @@ class JobConfigTest {
     }
 
     @Test
+    void shouldRefuseADurationWithoutAUnit() {
+        // Flink's own parser reads "60" as 60 ms: a churn limit of a minute would pass unseen
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("segments.churn-after", "60")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage(
+                        "configuration key 'segments.churn-after': '60' has no unit: give one,"
+                                + " e.g. '60 s'");
+        assertThat(JobConfig.parse(Map.of("watermark.idleness", "0 ms")).watermarks().idleness())
+                .isZero();
+    }
+
+    @Test
     void shouldRejectAnUnknownKey() {
         assertThatThrownBy(() -> JobConfig.parse(Map.of("segments.churn-afer", "60 d")))
                 .isInstanceOf(ConfigException.class)
