@@ -8,6 +8,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 
 /**
  * Sums de-duplicated ad events into one delta per campaign, day and flush interval before the
@@ -80,6 +81,18 @@ public final class AdDeltaCombiner extends AbstractStreamOperator<CampaignDelta>
     public void processWatermark(Watermark mark) throws Exception {
         emitAll();
         super.processWatermark(mark);
+    }
+
+    /**
+     * A source going idle sends no watermark for a while; what it sent last must not wait here
+     * until traffic resumes (the other inputs may move the campaign operator's time on meanwhile).
+     */
+    @Override
+    public void processWatermarkStatus(WatermarkStatus status) throws Exception {
+        if (status.isIdle()) {
+            emitAll();
+        }
+        super.processWatermarkStatus(status);
     }
 
     @Override

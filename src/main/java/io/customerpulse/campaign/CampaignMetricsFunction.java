@@ -126,7 +126,7 @@ public class CampaignMetricsFunction
                 CampaignDay day = openDay(open, (int) sum.getDay().toEpochDay(), ctx);
                 long asOf = asOf(day);
                 CampaignMath.add(day, sum);
-                day.setVersion(asOf + adEvents(day)); // the as-of time stays what it was
+                day.setVersion(asOf + content(day)); // the as-of time stays what it was
                 day.setDirty(true);
             }
         }
@@ -150,18 +150,19 @@ public class CampaignMetricsFunction
 
     /**
      * A row's version is the event time it is as of (the latest flush time of its deltas; the final
-     * row's is its final time) plus its number of ad events (impressions and clicks). It is a
-     * function of the deltas the row holds, not of how they were grouped into flushes: a run
-     * restored from a checkpoint, whose watermarks start again from nothing, may find on time an ad
-     * event that an undisturbed run found behind the watermark and flushed on its own, at an
-     * earlier time than the row's — both give the row the same version. It grows with every change:
-     * a flush on time moves the as-of time, a late one (only ad events can be late here: the
-     * customer operator's deltas come before its watermark) adds ad events. So the sinks' "keep the
-     * highest version" never keeps a stale row, and a restored run's rows end with the same
-     * versions.
+     * row's is its final time) plus its content: the sum of its counts and amounts (impressions,
+     * clicks, spend, attributed orders, sales and returns, new customers), all of them never
+     * negative. It is a function of the deltas the row holds, not of how they were grouped into
+     * flushes: a run restored from a checkpoint, whose watermarks start again from nothing, may
+     * find on time a delta that an undisturbed run found behind the watermark and flushed on its
+     * own, at an earlier time than the row's — both give the row the same version. And it grows
+     * with every change: a flush on time moves the as-of time, a late one (an ad event behind the
+     * watermark, or the credit of an order the customer operator applied late, stamped with its own
+     * time) adds to the content. So the sinks' "keep the highest version" never keeps a stale row,
+     * and a restored run's rows end with the same versions.
      */
     private static long nextVersion(CampaignDay d, long flushAt) {
-        return Math.max(asOf(d), flushAt) + adEvents(d);
+        return Math.max(asOf(d), flushAt) + content(d);
     }
 
     /**
@@ -169,11 +170,17 @@ public class CampaignMetricsFunction
      * whose version was its flush time plus one for each late flush).
      */
     private static long asOf(CampaignDay d) {
-        return d.getVersion() - adEvents(d);
+        return d.getVersion() - content(d);
     }
 
-    private static long adEvents(CampaignDay d) {
-        return d.getImpressions() + d.getClicks();
+    private static long content(CampaignDay d) {
+        return d.getImpressions()
+                + d.getClicks()
+                + d.getSpendMinor()
+                + d.getAttributedOrders()
+                + d.getAttributedSalesMinor()
+                + d.getAttributedReturnsMinor()
+                + d.getNewCustomers();
     }
 
     /** Adds a delta to the bucket's sum of its day. */

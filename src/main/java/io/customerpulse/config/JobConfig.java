@@ -315,7 +315,7 @@ public record JobConfig(
      * unit is refused: Flink would read "60" as 60 ms.
      */
     public static Duration duration(ConfigKey key, String value) {
-        if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+        if (!value.isEmpty() && !value.equals("0") && value.chars().allMatch(Character::isDigit)) {
             throw new ConfigException(
                     key.key(), "'" + value + "' has no unit: give one, e.g. '" + value + " s'");
         }

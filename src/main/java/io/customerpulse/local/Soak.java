@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -50,6 +51,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class Soak {
     private static final long INTERVAL = 10_000;
     private static final Duration BOUND = Duration.ofHours(1);
+
+    /**
+     * The job's attribution window (its default): a campaign day is final at next midnight + it.
+     */
+    private static final Duration ATTRIBUTION_WINDOW = JobConfig.defaults().attribution().window();
 
     private Soak() {}
 
@@ -153,7 +159,7 @@ public final class Soak {
             boolean earlier = fromJar != null && table.equals("campaign_daily");
             long lost =
                     e.keySet().stream()
-                            .filter(key -> !same(e.get(key), a.get(key), earlier))
+                            .filter(key -> !same(key, e.get(key), a.get(key), earlier))
                             .count();
             long extra = a.keySet().stream().filter(key -> !e.containsKey(key)).count();
             System.out.printf(
@@ -166,11 +172,11 @@ public final class Soak {
                                 + " not above this build's)%n",
                         e.keySet().stream()
                                 .filter(key -> !e.get(key).equals(a.get(key)))
-                                .filter(key -> same(e.get(key), a.get(key), true))
+                                .filter(key -> same(key, e.get(key), a.get(key), true))
                                 .count());
             }
             e.keySet().stream()
-                    .filter(key -> !same(e.get(key), a.get(key), earlier))
+                    .filter(key -> !same(key, e.get(key), a.get(key), earlier))
                     .limit(3)
                     .forEach(
                             key ->
@@ -227,7 +233,10 @@ public final class Soak {
             Map<String, String> e = expected.get(table);
             Map<String, String> a = actual.getOrDefault(table, Map.of());
             boolean earlier = fromEarlierRelease && table.equals("campaign_daily");
-            n += e.keySet().stream().filter(key -> !same(e.get(key), a.get(key), earlier)).count();
+            n +=
+                    e.keySet().stream()
+                            .filter(key -> !same(key, e.get(key), a.get(key), earlier))
+                            .count();
             n += a.keySet().stream().filter(key -> !e.containsKey(key)).count();
         }
         return n;
@@ -235,11 +244,13 @@ public final class Soak {
 
     /**
      * Whether a row is as expected. A run started on an earlier release ({@code --from-jar}) may
-     * hold campaign days that release wrote final, whose version follows its own rule (before
-     * 9f7aad3: the final time, without the ad events): their figures must be equal and their
-     * version not above this build's, so this build would never have been refused by them.
+     * hold campaign days that release wrote final and this build never writes again; their version
+     * follows that release's rule (before 9f7aad3: the final time alone). Such a row passes only if
+     * every figure and the final flag are equal, this build's row is final too, and its version is
+     * exactly that final time — next midnight plus the attribution window — below this build's.
      */
-    private static boolean same(String expected, String actual, boolean earlierRelease) {
+    private static boolean same(
+            String key, String expected, String actual, boolean earlierRelease) {
         if (expected.equals(actual)) {
             return true;
         }
@@ -248,9 +259,15 @@ public final class Soak {
         }
         int e = expected.lastIndexOf('|');
         int a = actual.lastIndexOf('|');
+        long finalAt =
+                (LocalDate.parse(key.substring(key.lastIndexOf('|') + 1)).toEpochDay() + 1)
+                                * 86_400_000L
+                        + ATTRIBUTION_WINDOW.toMillis();
+        long version = Long.parseLong(actual.substring(a + 1));
         return expected.substring(0, e).equals(actual.substring(0, a))
-                && Long.parseLong(actual.substring(a + 1))
-                        <= Long.parseLong(expected.substring(e + 1));
+                && expected.substring(0, e).endsWith("|true")
+                && version == finalAt
+                && version < Long.parseLong(expected.substring(e + 1));
     }
 
     private static Path replay(Path input, long asOf, Path out) throws Exception {
@@ -485,11 +502,17 @@ public final class Soak {
                         out.resolve("campaign_daily.jsonl"),
                         n -> n.get("campaign_id").asText() + "|" + n.get("day").asText(),
                         n ->
-                                n.get("spend_minor").asText()
-                                        + "|"
-                                        + n.get("attributed_sales_minor").asText()
-                                        + "|"
-                                        + n.get("version").asText()));
+                                String.join(
+                                        "|",
+                                        n.get("impressions").asText(),
+                                        n.get("clicks").asText(),
+                                        n.get("spend_minor").asText(),
+                                        n.get("attributed_orders").asText(),
+                                        n.get("attributed_sales_minor").asText(),
+                                        n.get("attributed_returns_minor").asText(),
+                                        n.get("new_customers").asText(),
+                                        n.get("final").asText(),
+                                        n.get("version").asText())));
         return t;
     }
 
@@ -524,7 +547,11 @@ public final class Soak {
                     "campaign_daily",
                     query(
                             s,
-                            "SELECT campaign_id || '|' || day, spend_minor || '|' || attributed_sales_minor || '|' || version FROM campaign_daily"));
+                            "SELECT campaign_id || '|' || day, concat_ws('|', impressions, clicks, spend_minor,"
+                                    + " attributed_orders, attributed_sales_minor,"
+                                    + " attributed_returns_minor, new_customers,"
+                                    + " CASE WHEN final THEN 'true' ELSE 'false' END, version)"
+                                    + " FROM campaign_daily"));
         } catch (java.sql.SQLException e) {
             return Map.of();
         }

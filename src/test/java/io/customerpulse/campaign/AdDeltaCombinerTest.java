@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.watermarkstatus.WatermarkStatus;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -91,6 +92,13 @@ class AdDeltaCombinerTest {
         send(impression("SP-1", 2, T));
         h.prepareSnapshotPreBarrier(1);
         assertThat(output()).containsExactly("SP-1 1/0/2 @ 2025-03-01T10:00:00Z");
+    }
+
+    @Test
+    void shouldHoldNothingWhenTheInputGoesIdle() throws Exception {
+        send(impression("SP-1", 2, T));
+        h.processWatermarkStatus(WatermarkStatus.IDLE);
+        assertThat(h.extractOutputValues()).hasSize(1);
     }
 
     @Test

@@ -100,7 +100,7 @@ class CampaignMetricsFunctionTest {
         assertThat(rows()).hasSize(1).last().isEqualTo(provisional);
         h.processWatermark(FINAL_AT.toEpochMilli());
         assertThat(rows()).last().isEqualTo(fin);
-        assertThat(fin.getVersion()).isEqualTo(FINAL_AT.toEpochMilli() + 2); // 2 clicks
+        assertThat(fin.getVersion()).isEqualTo(FINAL_AT.toEpochMilli() + 2 + 159); // clicks, spend
     }
 
     @Test
@@ -123,7 +123,23 @@ class CampaignMetricsFunctionTest {
         send(t.plusSeconds(1), delta().setImpressions(1).setSpendMinor(3));
         h.processWatermark(boundary + 2_000);
         assertThat(rows()).singleElement().isEqualTo(late);
-        assertThat(late.getVersion()).isEqualTo(boundary + 2); // flush time + ad events
+        assertThat(late.getVersion())
+                .isEqualTo(boundary + 2 + 5); // flush time + impressions, spend
+    }
+
+    @Test
+    void shouldGiveALateCreditANewerVersion() throws Exception {
+        Instant click = Instant.parse("2025-03-01T10:00:01Z");
+        send(click, delta().setClicks(1).setSpendMinor(89));
+        h.processWatermark(click.plusSeconds(20).toEpochMilli());
+        CampaignDaily before = rows().get(rows().size() - 1);
+        // an order the customer operator applied late: its credit carries the order's own time,
+        // behind the watermark, in a flush interval already emitted
+        send(click.plusSeconds(4), delta().setAttributedOrders(1).setAttributedSalesMinor(100));
+        h.processWatermark(click.plusSeconds(30).toEpochMilli());
+        CampaignDaily after = rows().get(rows().size() - 1);
+        assertThat(after.getAttributedSalesMinor()).isEqualTo(100);
+        assertThat(after.getVersion()).isGreaterThan(before.getVersion()); // the sink takes it
     }
 
     private static CampaignDelta.Builder delta() {
@@ -176,7 +192,7 @@ class CampaignMetricsFunctionTest {
                         r -> {
                             assertThat(r.getFinal$()).isTrue();
                             assertThat(r.getVersion())
-                                    .isEqualTo(FINAL_AT.toEpochMilli() + 3); // 3 ad events
+                                    .isEqualTo(FINAL_AT.toEpochMilli() + 2 + 1 + 91 + 1 + 356);
                             assertThat(r.getUpdatedAt()).isEqualTo(FINAL_AT);
                             assertThat(r.getAttributedSalesMinor()).isEqualTo(356);
                         });

@@ -61,6 +61,8 @@ class JobConfigTest {
                                 + " e.g. '60 s'");
         assertThat(JobConfig.parse(Map.of("watermark.idleness", "0 ms")).watermarks().idleness())
                 .isZero();
+        assertThat(JobConfig.parse(Map.of("watermark.idleness", "0")).watermarks().idleness())
+                .isZero(); // nothing to mistake
     }
 
     @Test
