@@ -501,18 +501,7 @@ public final class Soak {
                 rows(
                         out.resolve("campaign_daily.jsonl"),
                         n -> n.get("campaign_id").asText() + "|" + n.get("day").asText(),
-                        n ->
-                                String.join(
-                                        "|",
-                                        n.get("impressions").asText(),
-                                        n.get("clicks").asText(),
-                                        n.get("spend_minor").asText(),
-                                        n.get("attributed_orders").asText(),
-                                        n.get("attributed_sales_minor").asText(),
-                                        n.get("attributed_returns_minor").asText(),
-                                        n.get("new_customers").asText(),
-                                        n.get("final").asText(),
-                                        n.get("version").asText())));
+                        CampaignRows::of));
         return t;
     }
 

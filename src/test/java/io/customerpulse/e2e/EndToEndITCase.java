@@ -21,6 +21,7 @@ import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.kafka.TopicReader;
 import io.customerpulse.kafka.Topics;
+import io.customerpulse.local.CampaignRows;
 import io.customerpulse.local.EmbeddedKafka;
 import io.customerpulse.local.LocalPostgres;
 import io.customerpulse.replay.ReplayRunner;
@@ -1128,7 +1129,7 @@ class EndToEndITCase {
                         replay,
                         "campaign_daily",
                         n -> n.get("campaign_id").asText() + " " + n.get("day").asText(),
-                        EndToEndITCase::campaignRow);
+                        CampaignRows::of);
         awaitEqual(
                 "customer_profile",
                 profiles,
@@ -1157,7 +1158,7 @@ class EndToEndITCase {
                                 db,
                                 "SELECT * FROM campaign_daily",
                                 r -> r.getString("campaign_id") + " " + r.getString("day"),
-                                EndToEndITCase::campaignRow));
+                                CampaignRows::of));
         Map<String, Long> versions = new TreeMap<>();
         profiles.forEach((k, v) -> versions.put(k, Long.parseLong(v.split("\\|")[1])));
         awaitEqual(
@@ -1325,34 +1326,6 @@ class EndToEndITCase {
                 String.valueOf(r.getString("from_segment")),
                 r.getString("to_segment"),
                 r.getString("reason"),
-                r.getString("version"));
-    }
-
-    static String campaignRow(JsonNode n) {
-        return String.join(
-                "|",
-                n.get("impressions").asText(),
-                n.get("clicks").asText(),
-                n.get("spend_minor").asText(),
-                n.get("attributed_orders").asText(),
-                n.get("attributed_sales_minor").asText(),
-                n.get("attributed_returns_minor").asText(),
-                n.get("new_customers").asText(),
-                n.get("final").asText(),
-                n.get("version").asText());
-    }
-
-    static String campaignRow(ResultSet r) throws Exception {
-        return String.join(
-                "|",
-                r.getString("impressions"),
-                r.getString("clicks"),
-                r.getString("spend_minor"),
-                r.getString("attributed_orders"),
-                r.getString("attributed_sales_minor"),
-                r.getString("attributed_returns_minor"),
-                r.getString("new_customers"),
-                String.valueOf(r.getBoolean("final")),
                 r.getString("version"));
     }
 
