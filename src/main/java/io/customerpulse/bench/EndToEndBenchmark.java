@@ -106,6 +106,18 @@ public final class EndToEndBenchmark {
                             kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
                 }
             }
+            int port;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            flink.setString("rest.port", String.valueOf(port));
+            flink.setString("rest.bind-port", String.valueOf(port));
+            // --watermarks: sample every task's watermark through the REST API (a diagnosis: the
+            // metric fetcher's dumps cost CPU, so the headline figures are measured without it)
+            boolean sampleWatermarks = o.containsKey("--watermarks");
+            if (sampleWatermarks) {
+                flink.setString("metrics.fetcher.update-interval", "50 ms");
+            }
             String interval = flink.getString("execution.checkpointing.interval", "10 s");
             System.out.printf(
                     "e2e: live mode, parallelism 1, RocksDB, checkpoints every %s, out-of-orderness"
@@ -116,44 +128,77 @@ public final class EndToEndBenchmark {
                     new TrafficGenerator(11, Instant.parse("2025-01-01T00:00:00Z"), 50);
             Encoder encoder = new Encoder();
             try (KafkaProducer<String, byte[]> producer = producer(config.kafka())) {
-                // phase 1: a backlog, then a job that drains it
-                // event times spread over the past (2 ms apart), so the watermark passes them
-                // steadily while the backlog drains and profiles come out at the processing rate
-                long origin = System.currentTimeMillis() - 2 * backlog;
-                for (long i = 0; i < backlog; i++) {
-                    send(
-                            producer,
-                            encoder,
-                            Prepared.of(config.kafka(), generator.next()),
-                            origin + 2 * i);
-                }
-                producer.flush();
+                // phase 1, the sustained rate. Event times 2 ms apart in the past, so the watermark
+                // passes them steadily and profiles come out at the processing rate. "fed"
+                // (default): the job runs while the producer sends, never more than a second of
+                // input ahead of what the job has read, so the machine carries the broker's
+                // produce path and the producer as in phase 2; "drain": the backlog is produced
+                // first and then drained by the job alone (the figure of earlier sessions, which
+                // phase 2's extra work then pushed to a full machine: BENCHMARKS.md section 3)
+                boolean fed = !"drain".equals(o.getOrDefault("--sustained", "fed"));
+                // --rate: phase 2 at this many events per second, phase 1 skipped (to compare
+                // builds or settings at one load)
+                double fixedRate = Double.parseDouble(o.getOrDefault("--rate", "0"));
                 double max;
-                Consumer drained = new Consumer(config.kafka(), "read_uncommitted", "drain");
-                // timed from the profiles of the backlog's first tenth: job start-up and the
-                // first fetch of every partition are not part of the rate
-                drained.timeDrainFrom(origin + 2 * (backlog / 10));
-                drained.start();
-                long submitted = System.currentTimeMillis();
-                JobClient drain = submit(flink, drainConfig);
-                try {
-                    // drained: no new profile for 3 s. The last events of the backlog stay
-                    // (those within the bound of the input with the oldest last event: a few
-                    // thousandths of it)
-                    while (drained.lastArrival.get() == 0
-                            || System.currentTimeMillis() - drained.lastArrival.get() < 3_000) {
-                        Thread.sleep(200);
+                if (fixedRate > 0) {
+                    max = fixedRate / load;
+                } else {
+                    long origin = System.currentTimeMillis() - 2 * backlog;
+                    List<Prepared> backlogEvents = new ArrayList<>();
+                    for (long i = 0; i < backlog; i++) {
+                        backlogEvents.add(Prepared.of(config.kafka(), generator.next()));
                     }
-                    double seconds1 = (drained.lastArrival.get() - drained.drainStart.get()) / 1e3;
-                    max = 0.9 * backlog / seconds1;
-                    System.out.printf(
-                            "  phase 1: %,d events backlog, the last 90 %% drained in %.1f s (first"
-                                    + " profile %.1f s after submission) = %,.0f events/s"
-                                    + " sustained%n",
-                            backlog, seconds1, (drained.firstArrival.get() - submitted) / 1e3, max);
-                } finally {
-                    drained.stop.set(true);
-                    stop(drain);
+                    if (!fed) {
+                        for (long i = 0; i < backlog; i++) {
+                            send(producer, encoder, backlogEvents.get((int) i), origin + 2 * i);
+                        }
+                        producer.flush();
+                    }
+                    Consumer drained = new Consumer(config.kafka(), "read_uncommitted", "drain");
+                    // timed from the profiles of the backlog's first tenth: job start-up and the
+                    // first fetch of every partition are not part of the rate
+                    drained.timeDrainFrom(origin + 2 * (backlog / 10));
+                    drained.start();
+                    long submitted = System.currentTimeMillis();
+                    JobClient drain = submit(flink, drainConfig);
+                    try {
+                        if (fed) {
+                            // how far the job has read: the event time of the latest profile (it
+                            // trails what the job has read by the bound, 250 events)
+                            long ahead = 50_000; // about a second of input at this machine's rate
+                            for (long i = 0; i < backlog; i++) {
+                                while (i - Math.max(0, drained.maxUpdatedAt.get() - origin) / 2
+                                        > ahead) {
+                                    Thread.sleep(1);
+                                }
+                                send(producer, encoder, backlogEvents.get((int) i), origin + 2 * i);
+                                backlogEvents.set((int) i, null);
+                            }
+                            producer.flush();
+                        }
+                        // drained: no new profile for 3 s. The last events of the backlog stay
+                        // (those within the bound of the input with the oldest last event: a few
+                        // thousandths of it)
+                        while (drained.lastArrival.get() == 0
+                                || System.currentTimeMillis() - drained.lastArrival.get() < 3_000) {
+                            Thread.sleep(200);
+                        }
+                        double seconds1 =
+                                (drained.lastArrival.get() - drained.drainStart.get()) / 1e3;
+                        max = 0.9 * backlog / seconds1;
+                        System.out.printf(
+                                "  phase 1 (%s): %,d events, the last 90 %% processed in %.1f s (first"
+                                        + " profile %.1f s after submission) = %,.0f events/s"
+                                        + " sustained%n",
+                                fed ? "fed while the job runs" : "a backlog drained",
+                                backlog,
+                                seconds1,
+                                (drained.firstArrival.get() - submitted) / 1e3,
+                                max);
+                    } finally {
+                        drained.stop.set(true);
+                        stop(drain);
+                    }
                 }
 
                 // phase 2: wall-clock events at a fixed share of that rate
@@ -167,16 +212,22 @@ public final class EndToEndBenchmark {
                 }
                 Consumer uncommitted = new Consumer(config.kafka(), "read_uncommitted", "live");
                 Consumer committed = new Consumer(config.kafka(), "read_committed", "live");
-                // the load runs --warmup seconds before it is measured: the job starts, reads
-                // from the latest offsets, and runs its live paths through the JIT
-                long from = System.currentTimeMillis() + warmup * 1_000L;
-                uncommitted.measureFrom(from);
-                committed.measureFrom(from);
                 uncommitted.start();
                 committed.start();
                 JobClient job = submit(flink, config);
+                WatermarkLag lag =
+                        new WatermarkLag("http://localhost:" + port + "/jobs/" + job.getJobID());
                 try {
                     long start = System.nanoTime();
+                    // the load runs --warmup seconds before it is measured: the job reads from
+                    // the latest offsets and runs its live paths through the JIT
+                    long from = System.currentTimeMillis() + warmup * 1_000L;
+                    uncommitted.measureFrom(from);
+                    committed.measureFrom(from);
+                    lag.measureFrom(from);
+                    if (sampleWatermarks) {
+                        lag.start();
+                    }
                     long sent = 0;
                     long measuredFrom = 0;
                     while (System.nanoTime() - start < (warmup + seconds) * 1_000_000_000L) {
@@ -209,13 +260,19 @@ public final class EndToEndBenchmark {
                             sent - measuredFrom,
                             seconds,
                             warmup,
-                            (sent - measuredFrom) / (double) seconds,
+                            (sent - measuredFrom) / ((end - from) / 1e3),
                             load * 100);
                     report("Kafka append → profile, read_uncommitted", uncommitted.latencies());
+                    uncommitted.save(dir.resolve("e2e-read-uncommitted.csv"));
                     report("Kafka append → profile, read_committed", committed.latencies());
                     report(
                             "Kafka append → customer_profile row",
                             postgresLatencies(config.postgres().url(), from, end));
+                    checkpoints("http://localhost:" + port + "/jobs/" + job.getJobID(), from);
+                    lag.stop.set(true);
+                    if (sampleWatermarks) {
+                        lag.printLags();
+                    }
                     System.out.printf(
                             "  the out-of-orderness bound (%d ms) and the watermark interval are"
                                     + " part of every figure; read_committed adds up to one"
@@ -227,6 +284,65 @@ public final class EndToEndBenchmark {
                     stop(job);
                 }
             }
+        }
+    }
+
+    /**
+     * Prints, per task, the checkpoints' phases (REST per-subtask details) of those triggered after
+     * {@code from}: how long each holds the task up.
+     */
+    private static void checkpoints(String job, long from) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Map<String, List<long[]>> phases = new java.util.TreeMap<>();
+        int n = 0;
+        for (com.fasterxml.jackson.databind.JsonNode c :
+                WatermarkLag.get(http, job + "/checkpoints").path("history")) {
+            if (!"COMPLETED".equals(c.path("status").asText())
+                    || c.path("trigger_timestamp").asLong() < from) {
+                continue;
+            }
+            n++;
+            com.fasterxml.jackson.databind.JsonNode d =
+                    WatermarkLag.get(http, job + "/checkpoints/details/" + c.path("id").asText());
+            for (com.fasterxml.jackson.databind.JsonNode v :
+                    WatermarkLag.get(http, job).path("vertices")) {
+                String id = v.path("id").asText();
+                com.fasterxml.jackson.databind.JsonNode t =
+                        WatermarkLag.get(
+                                http,
+                                job
+                                        + "/checkpoints/details/"
+                                        + c.path("id").asText()
+                                        + "/subtasks/"
+                                        + id);
+                for (com.fasterxml.jackson.databind.JsonNode st : t.path("subtasks")) {
+                    phases.computeIfAbsent(v.path("name").asText(), k -> new ArrayList<>())
+                            .add(
+                                    new long[] {
+                                        st.path("start_delay").asLong(),
+                                        st.path("alignment").path("duration").asLong(),
+                                        st.path("checkpoint").path("sync").asLong(),
+                                        st.path("checkpoint").path("async").asLong(),
+                                        st.path("end_to_end_duration").asLong()
+                                    });
+                }
+            }
+        }
+        System.out.printf(
+                "  checkpoints in the measured time: %d; per task, max over them (ms):"
+                        + " start_delay, alignment, sync, async, end to end%n",
+                n);
+        for (Map.Entry<String, List<long[]>> e : phases.entrySet()) {
+            long[] max = new long[5];
+            for (long[] p : e.getValue()) {
+                for (int i = 0; i < 5; i++) {
+                    max[i] = Math.max(max[i], p[i]);
+                }
+            }
+            String name = e.getKey().length() > 50 ? e.getKey().substring(0, 50) : e.getKey();
+            System.out.printf(
+                    "    %-50s %5d %5d %5d %5d %5d%n",
+                    name, max[0], max[1], max[2], max[3], max[4]);
         }
     }
 
@@ -336,6 +452,18 @@ public final class EndToEndBenchmark {
             stop.set(true);
         }
 
+        /** Writes every measured sample, "event time,arrival" per line, for plotting the tail. */
+        void save(Path file) throws Exception {
+            join(10_000);
+            List<String> lines = new ArrayList<>();
+            for (long[] s : samples) {
+                if (s[0] >= from && s[0] <= until) {
+                    lines.add(s[0] + "," + s[1]);
+                }
+            }
+            java.nio.file.Files.write(file, lines);
+        }
+
         List<Long> latencies() throws InterruptedException {
             join(10_000);
             List<Long> l = new ArrayList<>();
@@ -407,11 +535,111 @@ public final class EndToEndBenchmark {
             return;
         }
         System.out.printf(
-                "  %-45s p50 %5d ms  p99 %5d ms  max %5d ms  (%,d samples)%n",
+                "  %-45s%n      p50 %5d ms  p99 %5d ms  max %5d ms  (%,d samples)%n",
                 what,
                 sorted.get(sorted.size() / 2),
                 sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(0.99 * sorted.size()) - 1)),
                 sorted.get(sorted.size() - 1),
                 sorted.size());
+    }
+
+    /**
+     * Samples every task's input watermark through the REST API every 50 ms and reports how far
+     * behind the wall clock each was: where along the path an event's time to its profile goes.
+     */
+    private static final class WatermarkLag extends Thread {
+        final AtomicBoolean stop = new AtomicBoolean();
+        private final String job;
+        private final Map<String, List<Long>> lags = new java.util.LinkedHashMap<>();
+        private final Map<String, String> metricIds = new HashMap<>();
+        private volatile long from = Long.MAX_VALUE;
+
+        WatermarkLag(String job) {
+            super("watermark-lag");
+            setDaemon(true);
+            this.job = job;
+        }
+
+        void measureFrom(long millis) {
+            from = millis;
+        }
+
+        @Override
+        public void run() {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            try {
+                while (!stop.get()) {
+                    long now = System.currentTimeMillis();
+                    if (now >= from) {
+                        com.fasterxml.jackson.databind.JsonNode j = get(http, job);
+                        for (com.fasterxml.jackson.databind.JsonNode v : j.path("vertices")) {
+                            String name = v.path("name").asText();
+                            String vertex = job + "/vertices/" + v.path("id").asText();
+                            String ids = metricIds.computeIfAbsent(vertex, k -> ids(http, k));
+                            if (ids.isEmpty()) {
+                                continue;
+                            }
+                            for (com.fasterxml.jackson.databind.JsonNode w :
+                                    get(http, vertex + "/metrics?get=" + ids)) {
+                                String id = w.path("id").asText();
+                                long value = w.path("value").asLong(Long.MIN_VALUE);
+                                boolean watermark = id.endsWith("Watermark");
+                                if (watermark && (value <= 0 || value == Long.MAX_VALUE)) {
+                                    continue;
+                                }
+                                String key =
+                                        name.substring(0, Math.min(25, name.length())) + " " + id;
+                                synchronized (this) {
+                                    lags.computeIfAbsent(key, x -> new ArrayList<>())
+                                            .add(watermark ? now - value : value);
+                                }
+                            }
+                        }
+                    }
+                    Thread.sleep(50);
+                }
+            } catch (Exception e) {
+                System.out.println("  watermark sampling stopped: " + e);
+            }
+        }
+
+        private static String ids(java.net.http.HttpClient http, String vertex) {
+            List<String> keep = new ArrayList<>();
+            try {
+                for (com.fasterxml.jackson.databind.JsonNode m : get(http, vertex + "/metrics")) {
+                    String id = m.path("id").asText();
+                    if (id.matches("\\d+\\.currentInputWatermark")
+                            || id.matches("\\d+\\.Source_.*currentOutputWatermark")
+                            || id.matches("\\d+\\.(busy|backPressured)TimeMsPerSecond")
+                            || id.endsWith("EventTimeLag")
+                            || id.endsWith("records-lag-max")) {
+                        keep.add(id);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return String.join(",", keep);
+        }
+
+        private static com.fasterxml.jackson.databind.JsonNode get(
+                java.net.http.HttpClient http, String url) throws Exception {
+            return AvroJson.MAPPER.readTree(
+                    http.send(
+                                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                            .body());
+        }
+
+        synchronized void printLags() {
+            System.out.println("  input watermark behind the wall clock, sampled every 50 ms:");
+            for (Map.Entry<String, List<Long>> e : lags.entrySet()) {
+                List<Long> l = new ArrayList<>(e.getValue());
+                Collections.sort(l);
+                String name = e.getKey().length() > 110 ? e.getKey().substring(0, 110) : e.getKey();
+                EndToEndBenchmark.report("  " + name, l);
+            }
+        }
     }
 }
