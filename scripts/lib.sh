@@ -1,17 +1,27 @@
-# Shared by scripts/: find the project, build it when sources changed, and run a main class
-# with the job's classes plus Flink and a logging backend on the classpath.
+# Shared by scripts/: find the project, build it when sources changed, and run a main class of
+# the tools module (with the job, the test kit, Flink and a logging backend on the classpath).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# what is deployed to a cluster: the job module's shaded jar (no tool, no test kit)
+JOB_JAR="$ROOT/job/target/customer-pulse-job-0.1.0-SNAPSHOT-shaded.jar"
+TOOLS_CP="$ROOT/tools/target/classes"
+CLASSPATH_FILE="$ROOT/tools/target/classpath.txt"
 
-# Builds target/classes and target/classpath.txt when missing or older than any source.
+# Builds the modules (classes, the job jar, tools/target/classpath.txt) when missing or older than
+# any source.
 ensure_built() {
   local stamp="$ROOT/target/.built"
-  if [[ -f "$stamp" && -f "$ROOT/target/classpath.txt" && -f "$ROOT/target/test-classpath.txt" ]] && [[ -z "$(find "$ROOT/src" "$ROOT/avro" "$ROOT/pom.xml" -newer "$stamp" -print -quit)" ]]; then
+  if [[ -f "$stamp" && -f "$CLASSPATH_FILE" && -f "$JOB_JAR" ]] && [[ -z "$(find "$ROOT"/{job,testkit,tools}/src "$ROOT/avro" "$ROOT"/pom.xml "$ROOT"/{job,testkit,tools}/pom.xml -newer "$stamp" -print -quit)" ]]; then
     return
   fi
   echo "building customer-pulse (mvn package, tests skipped)..." >&2
   (cd "$ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package >&2)
-  touch "$stamp"
+  mkdir -p "$ROOT/target" && touch "$stamp"
+}
+
+# The classpath of the tools: java -cp "$(tools_classpath)" ...
+tools_classpath() {
+  echo "$TOOLS_CP:$(cat "$CLASSPATH_FILE")"
 }
 
 # run_java MAIN_CLASS ARGS...
@@ -21,5 +31,5 @@ run_java() {
   mkdir -p "$ROOT/target/tmp"
   exec java -Djava.io.tmpdir="$ROOT/target/tmp" -Xmx${CUSTOMER_PULSE_HEAP:-2g} \
     -Dcustomerpulse.flink-conf="$ROOT/flink-conf" \
-    -cp "$ROOT/target/classes:$(cat "$ROOT/target/classpath.txt")" "$main" "$@"
+    -cp "$(tools_classpath)" "$main" "$@"
 }

@@ -1,0 +1,73 @@
+package io.customerpulse.testkit;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A real PostgreSQL server (17, from Maven jars) started by this JVM on loopback, for the local
+ * stack and the end-to-end tests; it runs as a child process and stops with {@link #close}.
+ */
+public final class LocalPostgres implements AutoCloseable {
+    private final EmbeddedPostgres pg;
+
+    private LocalPostgres(EmbeddedPostgres pg) {
+        this.pg = pg;
+    }
+
+    /** Starts a server with its data under {@code dir}. */
+    public static LocalPostgres start(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        return new LocalPostgres(
+                EmbeddedPostgres.builder()
+                        .setOverrideWorkingDirectory(dir.toFile())
+                        .setCleanDataDirectory(true)
+                        .start());
+    }
+
+    /**
+     * Starts a server on a fixed port whose data lives in {@code dataDir} and survives {@link
+     * #close}, so the same database can be stopped and started again (an outage).
+     */
+    public static LocalPostgres startKeepingData(Path workDir, Path dataDir, int port)
+            throws IOException {
+        Files.createDirectories(workDir);
+        Files.createDirectories(dataDir);
+        return new LocalPostgres(
+                EmbeddedPostgres.builder()
+                        .setOverrideWorkingDirectory(workDir.toFile())
+                        .setDataDirectory(dataDir)
+                        .setCleanDataDirectory(false)
+                        .setPort(port)
+                        .start());
+    }
+
+    /** JDBC URL of the {@code postgres} database (user {@code postgres}, no password). */
+    public String jdbcUrl() {
+        return pg.getJdbcUrl("postgres", "postgres");
+    }
+
+    /** JDBC URL of database {@code name}, created if missing. */
+    public String database(String name) throws java.sql.SQLException {
+        try (java.sql.Connection c = pg.getPostgresDatabase().getConnection();
+                java.sql.Statement s = c.createStatement();
+                java.sql.ResultSet r =
+                        s.executeQuery(
+                                "SELECT 1 FROM pg_database WHERE datname = '" + name + "'")) {
+            if (!r.next()) {
+                s.execute("CREATE DATABASE \"" + name + "\"");
+            }
+        }
+        return pg.getJdbcUrl("postgres", name);
+    }
+
+    public int port() {
+        return pg.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        pg.close();
+    }
+}

@@ -1,0 +1,51 @@
+package io.customerpulse.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads a whole output topic as a downstream consumer of the exactly-once sinks must: with {@code
+ * isolation.level=read_committed}, so only records of committed transactions are seen. For checks
+ * (the soak, the end-to-end tests), not for the job.
+ */
+public final class TopicReader {
+    private TopicReader() {}
+
+    /** Every committed record of {@code topic}, decoded as {@code type}, up to the current end. */
+    public static <T extends SpecificRecord> List<T> readCommitted(
+            Properties client, String topic, Class<T> type) throws java.io.IOException {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.put("isolation.level", "read_committed");
+        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        List<T> out = new ArrayList<>();
+        SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
+                    && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    out.add(reader.read(null, DecoderFactory.get().binaryDecoder(r.value(), null)));
+                }
+            }
+        }
+        return out;
+    }
+}

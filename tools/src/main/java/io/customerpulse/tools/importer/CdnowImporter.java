@@ -1,0 +1,126 @@
+package io.customerpulse.tools.importer;
+
+import io.customerpulse.json.AvroJson;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Turns a CDNOW transaction file into the replay event format: one order per row, at midnight UTC
+ * of its date, in USD, sorted by time. Reads both layouts: the sample (master id, sample id, date,
+ * CDs, dollars; the customer is the sample id, as in the published summaries) and the master file
+ * (customer id, date, CDs, dollars; a header line is skipped). {@code .gz} files are read as gzip.
+ *
+ * <pre>scripts/import-cdnow ../shared/data/cdnow/CDNOW_sample.txt &gt; cdnow.jsonl</pre>
+ */
+public final class CdnowImporter {
+    private static final DateTimeFormatter DATE = DateTimeFormatter.BASIC_ISO_DATE;
+
+    private CdnowImporter() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: import-cdnow CDNOW_FILE [OUT.jsonl]");
+            System.exit(2);
+        }
+        Path in = Path.of(args[0]);
+        if (args.length == 2) {
+            try (Writer w = Files.newBufferedWriter(Path.of(args[1]), StandardCharsets.UTF_8)) {
+                System.err.println(convert(in, w) + " orders written to " + args[1]);
+            }
+        } else {
+            PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+            Writer w = new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8);
+            int n = convert(in, w);
+            w.flush();
+            System.err.println(n + " orders written");
+        }
+    }
+
+    /**
+     * Writes one order event per transaction, in time order (the files are sorted by customer; a
+     * stream is not), keeping file order within a day; returns how many.
+     */
+    public static int convert(Path in, Writer out) throws IOException {
+        List<Map<String, Object>> events = new ArrayList<>();
+        List<LocalDate> dates = new ArrayList<>();
+        try (BufferedReader r = reader(in)) {
+            String line;
+            long lineNumber = 0;
+            while ((line = r.readLine()) != null) {
+                lineNumber++;
+                Transaction t = parse(line);
+                if (t != null) {
+                    events.add(event(t, lineNumber));
+                    dates.add(t.date());
+                }
+            }
+        }
+        Integer[] order = new Integer[events.size()];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, Comparator.comparing(dates::get)); // stable
+        for (int i : order) {
+            out.write(AvroJson.MAPPER.writeValueAsString(events.get(i)));
+            out.write('\n');
+        }
+        return events.size();
+    }
+
+    /** One CDNOW row; null for a header or blank line. */
+    public record Transaction(String customerId, LocalDate date, int cds, long cents) {}
+
+    /** Parses a row of either layout. */
+    public static Transaction parse(String line) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length < 4 || !Character.isDigit(f[0].charAt(0))) {
+            return null;
+        }
+        int o = f.length >= 5 ? 1 : 0; // the sample carries the master id first
+        return new Transaction(
+                Integer.toString(Integer.parseInt(f[o])),
+                LocalDate.parse(f[o + 1], DATE),
+                Integer.parseInt(f[o + 2]),
+                new BigDecimal(f[o + 3]).movePointRight(2).longValueExact());
+    }
+
+    private static Map<String, Object> event(Transaction t, long lineNumber) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("type", "order");
+        e.put("event_id", "cdnow-" + lineNumber);
+        e.put("customer_id", t.customerId());
+        e.put("event_time", t.date().atStartOfDay(ZoneOffset.UTC).toInstant().toString());
+        e.put("marketplace", "US");
+        e.put("order_id", "cdnow-" + lineNumber);
+        Map<String, Object> cds = new LinkedHashMap<>();
+        cds.put("asin", "CDNOW-CD");
+        cds.put("quantity", t.cds());
+        cds.put("unit_price_minor", t.cents() / t.cds());
+        e.put("lines", List.of(cds));
+        e.put("total_minor", t.cents());
+        e.put("currency", "USD");
+        return e;
+    }
+
+    private static BufferedReader reader(Path in) throws IOException {
+        InputStream raw = Files.newInputStream(in);
+        InputStream s = in.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
+        return new BufferedReader(new InputStreamReader(s, StandardCharsets.US_ASCII));
+    }
+}

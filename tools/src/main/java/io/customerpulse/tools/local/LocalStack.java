@@ -1,0 +1,401 @@
+package io.customerpulse.tools.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.customerpulse.CustomerPulseJob;
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.json.AvroJson;
+import io.customerpulse.kafka.AvroBytes;
+import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.KafkaSources;
+import io.customerpulse.kafka.Topics;
+import io.customerpulse.testkit.EmbeddedKafka;
+import io.customerpulse.testkit.LocalPostgres;
+import io.customerpulse.testkit.TrafficGenerator;
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.producer.KafkaProducer;
+
+/**
+ * {@code scripts/run}: the whole of customer-pulse on this machine. Starts a real Kafka broker and
+ * a real PostgreSQL on loopback, creates the topics, migrates the schema, runs the job on an
+ * embedded Flink (RocksDB, checkpoints, exactly-once Kafka sinks) and feeds it — from the traffic
+ * generator in time-lapse (simulated days per second, so churn shows within a minute) or from a
+ * file. Prints progress, where to connect, and a summary read from the dashboard views; stops
+ * everything on Ctrl-C or after {@code --duration}.
+ */
+public final class LocalStack {
+    private static final String USAGE =
+            "usage: run [--duration 60s] [--rate EVENTS_PER_S] [--days-per-second D] [--seed N]"
+                    + " [--input EVENTS.jsonl] [--parallelism N] [--out DIR] [--set key=value ...]";
+
+    private LocalStack() {}
+
+    public static void main(String[] args) throws Exception {
+        Duration duration = null;
+        double rate = 1_500;
+        double daysPerSecond = 2.5;
+        long seed = 42;
+        Path input = null;
+        int parallelism = 1;
+        Path out = Path.of("out", "local");
+        Map<String, String> extra = new HashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            if (i + 1 >= args.length) {
+                fail(args[i] + " needs a value");
+            }
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--duration" -> duration = TimeUtils.parseDuration(v);
+                case "--rate" -> rate = Double.parseDouble(v);
+                case "--days-per-second" -> daysPerSecond = Double.parseDouble(v);
+                case "--seed" -> seed = Long.parseLong(v);
+                case "--input" -> input = Path.of(v);
+                case "--parallelism" -> parallelism = Integer.parseInt(v);
+                case "--out" -> out = Path.of(v);
+                case "--set" -> {
+                    String[] kv = v.split("=", 2);
+                    extra.put(kv[0], kv.length > 1 ? kv[1] : "");
+                }
+                default -> fail("unknown option " + args[i]);
+            }
+        }
+        new LocalStack.Run(duration, rate, daysPerSecond, seed, input, parallelism, out, extra)
+                .run();
+    }
+
+    private static void fail(String message) {
+        System.err.println("run: " + message);
+        System.err.println(USAGE);
+        System.exit(2);
+    }
+
+    private record Run(
+            Duration duration,
+            double rate,
+            double daysPerSecond,
+            long seed,
+            Path input,
+            int parallelism,
+            Path out,
+            Map<String, String> extra) {
+
+        void run() throws Exception {
+            Files.createDirectories(out);
+            CountDownLatch stop = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(1);
+            AtomicBoolean stopping = new AtomicBoolean();
+            // Ctrl-C: let the main thread stop the job, the broker and the database before exit
+            Thread hook =
+                    new Thread(
+                            () -> {
+                                stop.countDown();
+                                try {
+                                    done.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            "ctrl-c");
+            Runtime.getRuntime().addShutdownHook(hook);
+            long started = System.currentTimeMillis();
+
+            System.out.println("starting Kafka and PostgreSQL ...");
+            try (EmbeddedKafka kafka = EmbeddedKafka.start();
+                    LocalPostgres postgres = LocalPostgres.start(out.resolve("postgres"))) {
+                String jdbc = postgres.database("customer_pulse");
+                Map<String, String> settings = new HashMap<>();
+                settings.put("mode", "live");
+                settings.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+                settings.put("kafka.starting-offsets", "earliest");
+                settings.put("postgres.url", jdbc);
+                settings.put("postgres.user", "postgres");
+                settings.put("job.parallelism", Integer.toString(parallelism));
+                // time-lapse traffic runs behind the wall clock: event time alone drives timers
+                settings.put("watermark.wall-clock-max-delay", "0 ms");
+                settings.put("watermark.idleness", "5 s");
+                settings.putAll(extra);
+                JobConfig config = JobConfig.parse(settings);
+                Topics.create(config.kafka(), 2, (short) 1);
+
+                Configuration flink =
+                        GlobalConfiguration.loadConfiguration(
+                                System.getProperty("customerpulse.flink-conf", "flink-conf"));
+                flink.setString("execution.checkpointing.interval", "2 s");
+                flink.setString(
+                        "execution.checkpointing.dir",
+                        out.resolve("checkpoints").toAbsolutePath().toUri().toString());
+                StreamExecutionEnvironment env =
+                        StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+                CustomerPulseJob.buildLive(env, config);
+                JobClient job = env.executeAsync("customer-pulse (local)");
+
+                System.out.printf(
+                        "%nKafka      %s   topics: %s + outputs %s%n",
+                        kafka.bootstrapServers(),
+                        KafkaSources.INPUTS,
+                        List.of(
+                                KafkaSettings.PROFILES,
+                                KafkaSettings.SEGMENT_CHANGES,
+                                KafkaSettings.CHURN_ALERTS,
+                                KafkaSettings.CAMPAIGN_METRICS,
+                                KafkaSettings.LATE_EVENTS,
+                                KafkaSettings.DEAD_LETTER));
+                System.out.printf(
+                        "PostgreSQL %s   (psql -h localhost -p %d -U postgres customer_pulse)%n",
+                        jdbc, postgres.port());
+                System.out.printf(
+                        "Flink      job %s, RocksDB, checkpoints every 2 s in %s%n%n",
+                        job.getJobID(), out.resolve("checkpoints"));
+
+                AtomicLong produced = new AtomicLong();
+                AtomicLong simTime = new AtomicLong();
+                Thread feeder =
+                        new Thread(
+                                () -> feed(config.kafka(), produced, simTime, stopping), "feeder");
+                feeder.setDaemon(true);
+                feeder.start();
+
+                long deadline = duration == null ? Long.MAX_VALUE : started + duration.toMillis();
+                while (System.currentTimeMillis() < deadline && stop.getCount() > 0) {
+                    stop.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    progress(jdbc, produced.get(), simTime.get(), started);
+                }
+                stopping.set(true);
+                feeder.join(5_000);
+                Thread.sleep(4_000); // a last checkpoint commits the final Kafka transactions
+                progress(jdbc, produced.get(), simTime.get(), started);
+                try {
+                    summary(jdbc, config.reportingCurrency());
+                } catch (java.sql.SQLException e) {
+                    // Ctrl-C in a terminal reaches the database process too
+                    System.out.println(
+                            "\nno summary: PostgreSQL is already stopping ("
+                                    + e.getMessage()
+                                    + ")");
+                }
+                job.cancel().get();
+                System.out.println("\nstopping ...");
+            } finally {
+                System.out.println("stopped: Kafka, PostgreSQL and Flink are down.");
+                done.countDown();
+                if (stop.getCount() > 0) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
+            }
+        }
+
+        void feed(
+                KafkaSettings kafka,
+                AtomicLong produced,
+                AtomicLong simTime,
+                AtomicBoolean stopping) {
+            Properties p = kafka.clientProperties();
+            p.put("key.serializer", "org.apache.kafka.common.serialization.StringSerializer");
+            p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+            p.put("linger.ms", "20");
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
+                Iterator<JsonNode> events = input == null ? generated() : fromFile();
+                long t0 = System.nanoTime();
+                while (!stopping.get() && events.hasNext()) {
+                    JsonNode n = events.next();
+                    producer.send(AvroBytes.inputRecord(kafka, n, null, null));
+                    simTime.set(Instant.parse(n.get("event_time").asText()).toEpochMilli());
+                    long n0 = produced.incrementAndGet();
+                    long ahead = (long) (n0 / rate * 1e9) - (System.nanoTime() - t0);
+                    if (ahead > 1_000_000) {
+                        Thread.sleep(ahead / 1_000_000);
+                    }
+                }
+            } catch (Exception e) {
+                System.err.println("feeder stopped: " + e);
+            }
+        }
+
+        Iterator<JsonNode> generated() {
+            Instant start = Instant.now().minus(Duration.ofDays(150));
+            TrafficGenerator g = new TrafficGenerator(seed, start, 8);
+            long wallStart = System.currentTimeMillis();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return true;
+                }
+
+                @Override
+                public JsonNode next() {
+                    // simulated time runs at most daysPerSecond ahead of the start, and never past
+                    // now
+                    long simLimit =
+                            Math.min(
+                                    System.currentTimeMillis(),
+                                    start.toEpochMilli()
+                                            + (long)
+                                                    ((System.currentTimeMillis() - wallStart)
+                                                            * daysPerSecond
+                                                            * 86_400));
+                    while (g.peekTime() > simLimit) {
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        simLimit =
+                                Math.min(
+                                        System.currentTimeMillis(),
+                                        start.toEpochMilli()
+                                                + (long)
+                                                        ((System.currentTimeMillis() - wallStart)
+                                                                * daysPerSecond
+                                                                * 86_400));
+                    }
+                    return AvroJson.MAPPER.valueToTree(g.next());
+                }
+            };
+        }
+
+        Iterator<JsonNode> fromFile() throws java.io.IOException {
+            BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+            return r.lines()
+                    .filter(l -> !l.isBlank())
+                    .map(
+                            l -> {
+                                try {
+                                    return AvroJson.MAPPER.readTree(l);
+                                } catch (Exception e) {
+                                    throw new IllegalArgumentException("not JSON: " + l, e);
+                                }
+                            })
+                    .iterator();
+        }
+    }
+
+    private static void progress(String jdbc, long produced, long simTime, long started) {
+        try (Connection c = DriverManager.getConnection(jdbc);
+                Statement s = c.createStatement();
+                ResultSet r =
+                        s.executeQuery(
+                                "SELECT (SELECT count(*) FROM customer_profile),"
+                                        + " (SELECT count(*) FROM segment_change),"
+                                        + " (SELECT count(*) FROM segment_change WHERE to_segment = 'CHURN_RISK'),"
+                                        + " (SELECT count(*) FROM campaign_daily)")) {
+            r.next();
+            System.out.printf(
+                    "%5ds  events in %8d  (simulated %s)  profiles %6d  segment changes %6d  churn alerts %5d  campaign rows %4d%n",
+                    (System.currentTimeMillis() - started) / 1000,
+                    produced,
+                    simTime == 0 ? "-" : Instant.ofEpochMilli(simTime).toString().substring(0, 10),
+                    r.getLong(1),
+                    r.getLong(2),
+                    r.getLong(3),
+                    r.getLong(4));
+        } catch (Exception e) {
+            System.out.printf(
+                    "%5ds  events in %8d  (tables not ready: %s)%n",
+                    (System.currentTimeMillis() - started) / 1000, produced, e.getMessage());
+        }
+    }
+
+    private static void summary(String jdbc, String currency) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            // live mode never stamps an output later than the wall clock plus the tolerance
+            // (watermark.wall-clock-tolerance, 1 min): a time-lapse run reaching "now" shows it
+            print(
+                    c,
+                    currency,
+                    "outputs dated more than a minute after the wall clock (always 0)",
+                    "SELECT (SELECT count(*) FROM segment_change WHERE at > now() + interval '1 minute')"
+                            + " AS segment_changes,"
+                            + " (SELECT count(*) FROM customer_profile"
+                            + " WHERE updated_at > now() + interval '1 minute') AS profiles");
+            print(
+                    c,
+                    currency,
+                    "segments now (view segment_counts)",
+                    "SELECT * FROM segment_counts ORDER BY customers DESC");
+            print(
+                    c,
+                    currency,
+                    "GMV concentration (view gmv_concentration; healthy: top 20 % hold >= 60 %)",
+                    "SELECT * FROM gmv_concentration");
+            print(
+                    c,
+                    currency,
+                    "CLV distribution, bounds in " + currency + " (view clv_distribution)",
+                    "SELECT * FROM clv_distribution ORDER BY bucket");
+            print(
+                    c,
+                    currency,
+                    "cohort retention (view cohort_retention)",
+                    "SELECT * FROM cohort_retention ORDER BY cohort");
+            print(
+                    c,
+                    currency,
+                    "campaigns (view campaign_performance; refs: CTR > 0.4 %, ACoS <= 25 %, CPM 1.8-3.2)",
+                    "SELECT campaign_id, impressions, clicks, spend_minor, attributed_orders, attributed_sales_minor,"
+                            + " ctr, acos, cpm, roas, new_customers, cac FROM campaign_performance ORDER BY campaign_id");
+        }
+    }
+
+    private static void print(Connection c, String currency, String title, String sql)
+            throws Exception {
+        System.out.println("\n" + title);
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            ResultSetMetaData m = r.getMetaData();
+            TextTable table =
+                    new TextTable(
+                            currency,
+                            java.util.Currency.getInstance(currency).getDefaultFractionDigits());
+            for (int i = 1; i <= m.getColumnCount(); i++) {
+                table.column(m.getColumnLabel(i), isNumber(m.getColumnType(i)));
+            }
+            while (r.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= m.getColumnCount(); i++) {
+                    values.add(r.getString(i));
+                }
+                table.row(values);
+            }
+            System.out.print(table.render());
+        }
+    }
+
+    private static boolean isNumber(int sqlType) {
+        return switch (sqlType) {
+            case Types.BIGINT,
+                    Types.INTEGER,
+                    Types.SMALLINT,
+                    Types.NUMERIC,
+                    Types.DECIMAL,
+                    Types.DOUBLE,
+                    Types.REAL,
+                    Types.FLOAT ->
+                    true;
+            default -> false;
+        };
+    }
+}
