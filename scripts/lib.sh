@@ -33,3 +33,19 @@ run_java() {
     -Dcustomerpulse.flink-conf="$ROOT/flink-conf" \
     -cp "$(tools_classpath)" "$main" "$@"
 }
+
+# --help of a bash script: its header comment (the lines after the shebang up to `source`)
+usage_of() {
+  sed -n '2,/^source/p' "$1" | grep '^#' | sed 's/^# \{0,1\}//'
+}
+
+# For a script that takes no options of its own: --help prints its header and exits 0, anything
+# else it does not know exits 2 with one line.
+no_options() {
+  local script="$1"; shift
+  case "${1:-}" in
+    "") ;;
+    -h|--help) usage_of "$script"; exit 0 ;;
+    *) echo "$(basename "$script"): unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+}

@@ -9,6 +9,7 @@ import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.campaign.AdDeltaCombiner;
 import io.customerpulse.campaign.AdEventDedup;
 import io.customerpulse.campaign.CampaignMetricsFunction;
+import io.customerpulse.config.Cli;
 import io.customerpulse.config.ConfigException;
 import io.customerpulse.config.ConfigKey;
 import io.customerpulse.config.JobArgs;
@@ -19,14 +20,22 @@ import io.customerpulse.kafka.KafkaSources;
 import io.customerpulse.postgres.Migrations;
 import io.customerpulse.postgres.PostgresSinks;
 import io.customerpulse.profile.CustomerProfileOperator;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The customer-pulse topology, in one method that reads top to bottom. Production, replay and tests
@@ -50,10 +59,51 @@ public final class CustomerPulseJob {
      * submits the job reading Kafka and writing Kafka and PostgreSQL.
      */
     public static void main(String[] args) throws Exception {
-        JobConfig config = JobConfig.parse(JobArgs.parse(args));
+        Arguments arguments = new Arguments();
+        CommandLine line = Cli.of(arguments);
+        int code = line.execute(args); // parses and validates; runs nothing
+        if (code != 0 || line.isUsageHelpRequested() || line.isVersionHelpRequested()) {
+            System.exit(code);
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        buildLive(env, config);
+        buildLive(env, arguments.config);
         env.execute("customer-pulse");
+    }
+
+    /** The job's arguments: properties files, then single parameters, later ones winning. */
+    @Command(
+            name = "customer-pulse-job",
+            mixinStandardHelpOptions = true,
+            description =
+                    "The customer-pulse job on Kafka and PostgreSQL (flink run ... JAR ARGS).")
+    public static final class Arguments implements Callable<Integer> {
+        @Option(
+                names = "--config",
+                paramLabel = "FILE.properties",
+                description = "job parameters (docs/configuration.md); repeatable")
+        List<Path> files = new ArrayList<>();
+
+        @Option(
+                names = "--set",
+                paramLabel = "KEY=VALUE",
+                description = "one job parameter, over the files; repeatable")
+        Map<String, String> set = new LinkedHashMap<>();
+
+        JobConfig config;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (Path file : files) {
+                if (!Files.isRegularFile(file)) {
+                    throw new Cli.UsageError("--config: no such file: " + file);
+                }
+                settings.putAll(JobArgs.load(file));
+            }
+            settings.putAll(set);
+            config = JobConfig.parse(settings);
+            return 0;
+        }
     }
 
     /** The job on Kafka and PostgreSQL (migrated first when configured). */

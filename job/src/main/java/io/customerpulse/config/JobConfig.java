@@ -315,22 +315,40 @@ public record JobConfig(
      * unit is refused: Flink would read "60" as 60 ms.
      */
     public static Duration duration(ConfigKey key, String value) {
+        String problem = durationProblem(value);
+        if (problem != null) {
+            throw new ConfigException(key.key(), problem);
+        }
+        return parseDuration(value);
+    }
+
+    /**
+     * What is wrong with {@code value} as a duration (as {@link #duration}), or null when nothing
+     * is: one definition for job parameters and command-line options.
+     */
+    public static String durationProblem(String value) {
         if (!value.isEmpty() && !value.equals("0") && value.chars().allMatch(Character::isDigit)) {
-            throw new ConfigException(
-                    key.key(), "'" + value + "' has no unit: give one, e.g. '" + value + " s'");
+            return "'"
+                    + value
+                    + "' has no unit: give one, e.g. '"
+                    + value
+                    + "s' or '"
+                    + value
+                    + " min'";
         }
         try {
-            Duration d =
-                    value.startsWith("P") || value.startsWith("p")
-                            ? Duration.parse(value)
-                            : TimeUtils.parseDuration(value);
-            if (d.isNegative()) {
-                throw new ConfigException(key.key(), "must not be negative");
+            if (parseDuration(value).isNegative()) {
+                return "must not be negative";
             }
-            return d;
+            return null;
         } catch (DateTimeParseException | IllegalArgumentException e) {
-            throw new ConfigException(
-                    key.key(), "'" + value + "' is not a duration like '90 d', '1 h' or 'PT1M'");
+            return "'" + value + "' is not a duration like '90 d', '1 h', '60s' or 'PT1M'";
         }
+    }
+
+    private static Duration parseDuration(String value) {
+        return value.startsWith("P") || value.startsWith("p")
+                ? Duration.parse(value)
+                : TimeUtils.parseDuration(value);
     }
 }

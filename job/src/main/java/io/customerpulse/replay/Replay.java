@@ -1,73 +1,88 @@
 package io.customerpulse.replay;
 
-import io.customerpulse.config.ConfigException;
+import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/replay}: the job bounded over a file, on a local Flink with the settings of
  * flink-conf/config.yaml (RocksDB, checkpoints).
- *
- * <pre>
- * replay --input EVENTS.jsonl --out DIR [--as-of ISO-8601] [--max-out-of-orderness DURATION]
- *        [--parallelism N] [--set key=value ...]
- * </pre>
  */
-public final class Replay {
-    private static final String USAGE =
-            "usage: replay --input EVENTS.jsonl --out DIR [--as-of ISO-8601]"
-                    + " [--max-out-of-orderness DURATION] [--parallelism N] [--set key=value ...]";
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the job over a file of events (JSON lines) on a local Flink and writes every"
+                    + " output as JSON lines; identical at any parallelism and input order within"
+                    + " the bound."
+        })
+public final class Replay implements Callable<Integer> {
+    @Option(
+            names = "--input",
+            required = true,
+            paramLabel = "EVENTS.jsonl",
+            description = "the events, one JSON object per line")
+    Path input;
 
-    private Replay() {}
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory")
+    Path out;
 
-    public static void main(String[] args) throws Exception {
+    @Option(
+            names = "--as-of",
+            paramLabel = "ISO-8601",
+            description = "evaluate time-based rules up to this instant (default: the last event)")
+    String asOf;
+
+    @Option(
+            names = "--max-out-of-orderness",
+            paramLabel = "DURATION",
+            defaultValue = "1h",
+            description =
+                    "how far out of order the file may be, e.g. 1h (default: ${DEFAULT-VALUE})")
+    Duration bound;
+
+    @Option(names = "--parallelism", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
+    int parallelism;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "a job parameter (docs/configuration.md); repeatable")
+    Map<String, String> extra = new LinkedHashMap<>();
+
+    public static void main(String[] args) {
+        Cli.exit(new Replay(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("mode", "replay");
-        settings.put("watermark.max-out-of-orderness", "1 h");
+        settings.put("watermark.max-out-of-orderness", bound.toMillis() + " ms");
         settings.put("watermark.idleness", "0 ms");
-        Path input = null;
-        Path out = null;
-        int parallelism = 1;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--input" -> input = Path.of(require(args[i], value));
-                case "--out" -> out = Path.of(require(args[i], value));
-                case "--as-of" -> settings.put("replay.as-of", require(args[i], value));
-                case "--max-out-of-orderness" ->
-                        settings.put("watermark.max-out-of-orderness", require(args[i], value));
-                case "--parallelism" -> parallelism = Integer.parseInt(require(args[i], value));
-                case "--set" -> {
-                    String[] kv = require(args[i], value).split("=", 2);
-                    if (kv.length != 2) {
-                        fail("--set takes key=value, got '" + value + "'");
-                    }
-                    settings.put(kv[0], kv[1]);
-                }
-                default -> fail("unknown option " + args[i]);
-            }
-            i++;
+        if (asOf != null) {
+            settings.put("replay.as-of", asOf);
         }
-        if (input == null || out == null) {
-            fail("--input and --out are required");
+        settings.putAll(extra);
+        if (parallelism < 1) {
+            throw new Cli.UsageError("--parallelism must be at least 1, got " + parallelism);
         }
         if (!Files.isRegularFile(input)) {
-            fail("no such input file: " + input);
+            throw new Cli.UsageError("--input: no such file: " + input);
         }
         settings.put("job.parallelism", Integer.toString(parallelism));
-        JobConfig config;
-        try {
-            config = JobConfig.parse(settings);
-        } catch (ConfigException e) {
-            fail(e.getMessage());
-            return;
-        }
+        JobConfig config = JobConfig.parse(settings);
 
         Configuration flink = flinkConfiguration(out);
         StreamExecutionEnvironment env =
@@ -86,6 +101,7 @@ public final class Replay {
                                         "  %-16s %8d  %s%n",
                                         name, n, outDir.resolve(name + ".jsonl")));
         printCampaigns(out.resolve("campaign_daily.jsonl"), config);
+        return 0;
     }
 
     /** Campaign totals over the replay, each ratio beside its reference (DESIGN section 7). */
@@ -144,18 +160,5 @@ public final class Replay {
                 "execution.checkpointing.dir",
                 out.resolve(".checkpoints").toAbsolutePath().toUri().toString());
         return conf;
-    }
-
-    private static String require(String option, String value) {
-        if (value == null) {
-            fail(option + " needs a value");
-        }
-        return value;
-    }
-
-    private static void fail(String message) {
-        System.err.println("replay: " + message);
-        System.err.println(USAGE);
-        System.exit(2);
     }
 }

@@ -58,7 +58,7 @@ class JobConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(
                         "configuration key 'segments.churn-after': '60' has no unit: give one,"
-                                + " e.g. '60 s'");
+                                + " e.g. '60s' or '60 min'");
         assertThat(JobConfig.parse(Map.of("watermark.idleness", "0 ms")).watermarks().idleness())
                 .isZero();
         assertThat(JobConfig.parse(Map.of("watermark.idleness", "0")).watermarks().idleness())

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.PulseSources;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.profile.CustomerProfileOperator;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -39,6 +41,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.util.Collector;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code scripts/bench}: the customer operator's throughput and state, measured (BENCHMARKS.md).
@@ -59,14 +64,135 @@ import org.apache.flink.util.Collector;
  *   <li>{@code e2e}: {@link EndToEndBenchmark}.
  * </ul>
  */
-public final class ProfileBenchmark {
-    private ProfileBenchmark() {}
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Whole-job benchmarks (BENCHMARKS.md): throughput (events per CPU-second beside the"
+                    + " floor, the q18 peer and the limit), state (a million customers:"
+                    + " checkpoints, bytes), e2e (Kafka and PostgreSQL: sustained rate, latency)."
+                    + " scripts/bench jmh runs the JMH benchmark instead."
+        })
+public final class ProfileBenchmark implements Callable<Integer> {
+    enum Mode {
+        throughput,
+        state,
+        e2e
+    }
 
-    public static void main(String[] args) throws Exception {
-        String mode = args.length > 0 ? args[0] : "throughput";
+    enum Sustained {
+        fed,
+        drain
+    }
+
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            defaultValue = "throughput",
+            description = "throughput, state or e2e (default: ${DEFAULT-VALUE})")
+    Mode mode;
+
+    @Option(
+            names = "--events",
+            description = "events generated (throughput 1,000,000; state 5,000,000)")
+    Long events;
+
+    @Option(names = "--customers", description = "customers (throughput 100,000; state 1,000,000)")
+    Integer customers;
+
+    @Option(names = "--repeats", description = "throughput: interleaved repeats (default 3)")
+    Integer repeats;
+
+    @Option(
+            names = "--only",
+            paramLabel = "N,N",
+            description = "throughput: the configurations to run, e.g. 2,3,4")
+    String only;
+
+    @Option(
+            names = "--compare",
+            paramLabel = "LABEL:K=V;...",
+            description = "throughput: extra RocksDB p1 rows with these Flink settings")
+    String compare;
+
+    @Option(names = "--load", description = "state, e2e: share of the full rate (default 0.7)")
+    Double load;
+
+    @Option(names = "--full-rate", description = "state: skip the full-speed load, take this rate")
+    Double fullRate;
+
+    @Option(names = "--backlog", description = "e2e: events of phase 1 (default 1,000,000)")
+    Long backlog;
+
+    @Option(names = "--seconds", description = "e2e: measured seconds (default 60)")
+    Integer seconds;
+
+    @Option(
+            names = "--warmup",
+            description = "e2e: seconds of load before it is measured (default 30)")
+    Integer warmup;
+
+    @Option(names = "--rate", description = "e2e: phase 2 at this many events/s, phase 1 skipped")
+    Double rate;
+
+    @Option(names = "--sustained", description = "e2e: fed (default) or drain")
+    Sustained sustained;
+
+    @Option(
+            names = "--watermarks",
+            description = "e2e: sample every task's watermark (a diagnosis)")
+    boolean watermarks;
+
+    @Option(names = "--flink", paramLabel = "K=V,...", description = "Flink settings to try")
+    String flink;
+
+    @Option(names = "--job", paramLabel = "K=V,...", description = "job parameters to try")
+    String job;
+
+    @Option(
+            names = "--dir",
+            defaultValue = "target/bench",
+            description = "work directory (default: ${DEFAULT-VALUE})")
+    Path dir;
+
+    public ProfileBenchmark() {}
+
+    public static void main(String[] args) {
+        Cli.exit(new ProfileBenchmark(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
         Map<String, String> o = new HashMap<>();
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            o.put(args[i], args[i + 1]);
+        Object[][] given = {
+            {"--events", events},
+            {"--customers", customers},
+            {"--repeats", repeats},
+            {"--only", only},
+            {"--compare", compare},
+            {"--load", load},
+            {"--full-rate", fullRate},
+            {"--backlog", backlog},
+            {"--seconds", seconds},
+            {"--warmup", warmup},
+            {"--rate", rate},
+            {"--sustained", sustained},
+            {"--flink", flink},
+            {"--job", job}
+        };
+        for (Object[] g : given) {
+            if (g[1] != null) {
+                o.put((String) g[0], g[1].toString());
+            }
+        }
+        if (watermarks) {
+            o.put("--watermarks", "on");
+        }
+        for (String kvs : new String[] {flink, job}) {
+            if (kvs != null && !kvs.matches("([^=,]+=[^,]*)(,[^=,]+=[^,]*)*")) {
+                throw new Cli.UsageError("--flink and --job take key=value,key=value, got " + kvs);
+            }
         }
         if (o.containsKey("--flink")) { // Flink settings to try: --flink key=value,key=value
             System.setProperty("bench.flink", o.get("--flink"));
@@ -80,7 +206,6 @@ public final class ProfileBenchmark {
         if (o.containsKey("--only")) { // configurations to run: --only 3,4
             System.setProperty("bench.only", o.get("--only"));
         }
-        Path dir = Path.of(o.getOrDefault("--dir", "target/bench"));
         Files.createDirectories(dir);
         System.out.printf(
                 "machine: %d cores, max heap %d MB, %s %s%n",
@@ -89,14 +214,14 @@ public final class ProfileBenchmark {
                 System.getProperty("java.vm.name"),
                 System.getProperty("java.version"));
         switch (mode) {
-            case "throughput" ->
+            case throughput ->
                     throughput(
                             new BenchEvents(
                                     Long.parseLong(o.getOrDefault("--events", "1000000")),
                                     Integer.parseInt(o.getOrDefault("--customers", "100000"))),
                             Integer.parseInt(o.getOrDefault("--repeats", "3")),
                             dir);
-            case "state" ->
+            case state ->
                     state(
                             new BenchEvents(
                                     Long.parseLong(o.getOrDefault("--events", "5000000")),
@@ -104,9 +229,9 @@ public final class ProfileBenchmark {
                             Double.parseDouble(o.getOrDefault("--load", "0.7")),
                             Double.parseDouble(o.getOrDefault("--full-rate", "0")),
                             dir);
-            case "e2e" -> EndToEndBenchmark.run(o, dir);
-            default -> throw new IllegalArgumentException("mode: throughput, state or e2e");
+            case e2e -> EndToEndBenchmark.run(o, dir);
         }
+        return 0;
     }
 
     // ---------------------------------------------------------------- throughput

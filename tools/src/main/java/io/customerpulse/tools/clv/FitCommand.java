@@ -6,7 +6,7 @@ import io.customerpulse.clv.BgNbd;
 import io.customerpulse.clv.GammaGamma;
 import io.customerpulse.clv.ModelFit;
 import io.customerpulse.clv.RfmStats;
-import io.customerpulse.config.ConfigException;
+import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobArgs;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.json.AvroJson;
@@ -34,28 +34,31 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/fit-clv}: fits BG/NBD and Gamma-Gamma by maximum likelihood over every customer's
  * summary, read from the customer_profile table or from a replay's profiles.jsonl, prints the
  * parameters and the fit quality, and with {@code --publish} writes the model to the clv-models
  * topic (the running job serves it without a restart) and the clv_model table.
- *
- * <pre>
- * fit-clv --from postgres|PROFILES.jsonl [--as-of YYYY-MM-DD] [--publish]
- *         [--min-customers N] [--min-repeat-customers N] [--config FILE] [--set key=value ...]
- * </pre>
  */
-public final class FitCommand {
-    private static final String USAGE =
-            "usage: fit-clv --from postgres|PROFILES.jsonl [--as-of YYYY-MM-DD] [--publish]"
-                    + " [--min-customers N] [--min-repeat-customers N] [--config FILE]"
-                    + " [--set key=value ...]";
+@Command(
+        name = "fit-clv",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Fits BG/NBD and Gamma-Gamma over every customer's summary and prints the parameters;"
+                    + " --publish serves the model to the running job (topic clv-models) and"
+                    + " records it (table clv_model)."
+        })
+public final class FitCommand implements Callable<Integer> {
 
     /** Fewest customers with an order, and with a repeat purchase, a model is fitted on. */
     public static final int MIN_CUSTOMERS = 500;
@@ -76,37 +79,61 @@ public final class FitCommand {
         }
     }
 
-    private FitCommand() {}
+    @Option(
+            names = "--from",
+            required = true,
+            paramLabel = "postgres|PROFILES.jsonl",
+            description = "the customer_profile table, or a replay's profiles.jsonl")
+    String from;
 
-    public static void main(String[] args) throws Exception {
-        String from = null;
-        LocalDate asOf = null;
-        boolean publish = false;
-        int minCustomers = MIN_CUSTOMERS;
-        int minRepeat = MIN_REPEAT_CUSTOMERS;
-        List<String> jobArgs = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--from" -> from = require(args[i], value);
-                case "--as-of" -> asOf = LocalDate.parse(require(args[i], value));
-                case "--publish" -> {
-                    publish = true;
-                    continue;
-                }
-                case "--min-customers" -> minCustomers = Integer.parseInt(require(args[i], value));
-                case "--min-repeat-customers" ->
-                        minRepeat = Integer.parseInt(require(args[i], value));
-                case "--config", "--set" ->
-                        jobArgs.addAll(List.of(args[i], require(args[i], value)));
-                default -> throw new IllegalArgumentException(USAGE);
+    @Option(
+            names = "--as-of",
+            paramLabel = "YYYY-MM-DD",
+            description = "measure T to this day (default: today, or a file's latest day)")
+    LocalDate asOf;
+
+    @Option(names = "--publish", description = "serve the model and record it")
+    boolean publish;
+
+    @Option(
+            names = "--min-customers",
+            defaultValue = "" + MIN_CUSTOMERS,
+            description = "fewest customers with an order to publish (default: ${DEFAULT-VALUE})")
+    int minCustomers;
+
+    @Option(
+            names = "--min-repeat-customers",
+            defaultValue = "" + MIN_REPEAT_CUSTOMERS,
+            description = "fewest with a repeat purchase to publish (default: ${DEFAULT-VALUE})")
+    int minRepeat;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE.properties",
+            description = "job parameters (Kafka, PostgreSQL); repeatable")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job parameter; repeatable")
+    Map<String, String> set = new java.util.LinkedHashMap<>();
+
+    public static void main(String[] args) {
+        Cli.exit(new FitCommand(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!from.equals("postgres") && !Files.isRegularFile(Path.of(from))) {
+            throw new Cli.UsageError("--from: no such file: " + from + " (or give 'postgres')");
+        }
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (Path file : files) {
+            if (!Files.isRegularFile(file)) {
+                throw new Cli.UsageError("--config: no such file: " + file);
             }
-            i++;
+            settings.putAll(JobArgs.load(file));
         }
-        if (from == null) {
-            throw new IllegalArgumentException(USAGE);
-        }
-        JobConfig config = JobConfig.parse(JobArgs.parse(jobArgs.toArray(String[]::new)));
+        settings.putAll(set);
+        JobConfig config = JobConfig.parse(settings);
         Map<String, Customer> customers =
                 from.equals("postgres")
                         ? fromPostgres(config.postgres())
@@ -130,7 +157,7 @@ public final class FitCommand {
                     "not enough data to serve: %d customers with an order (need %d), %d with a repeat"
                             + " purchase (need %d); not published%n",
                     model.getCustomers(), minCustomers, model.getRepeatCustomers(), minRepeat);
-            System.exit(2);
+            return 2;
         }
         if (publish) {
             publish(model, config);
@@ -138,6 +165,7 @@ public final class FitCommand {
                     "published %s to topic %s and table clv_model%n",
                     model.getModelId(), config.kafka().topic(KafkaSettings.CLV_MODELS));
         }
+        return 0;
     }
 
     /** Both models fitted over {@code customers}, T measured to {@code asOf}. */
@@ -327,12 +355,5 @@ public final class FitCommand {
             props.setProperty("password", password);
         }
         return DriverManager.getConnection(pg.url(), props);
-    }
-
-    private static String require(String flag, String value) {
-        if (value == null) {
-            throw new ConfigException(flag, "needs a value");
-        }
-        return value;
     }
 }

@@ -1,5 +1,6 @@
 package io.customerpulse.tools.importer;
 
+import io.customerpulse.config.Cli;
 import io.customerpulse.json.AvroJson;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,7 +21,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.zip.GZIPInputStream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * Turns a CDNOW transaction file into the replay event format: one order per row, at midnight UTC
@@ -30,20 +34,38 @@ import java.util.zip.GZIPInputStream;
  *
  * <pre>scripts/import-cdnow ../shared/data/cdnow/CDNOW_sample.txt &gt; cdnow.jsonl</pre>
  */
-public final class CdnowImporter {
+@Command(
+        name = "import-cdnow",
+        mixinStandardHelpOptions = true,
+        description = "Turns a CDNOW transaction file into replay events (JSON lines).")
+public final class CdnowImporter implements Callable<Integer> {
     private static final DateTimeFormatter DATE = DateTimeFormatter.BASIC_ISO_DATE;
 
-    private CdnowImporter() {}
+    @Parameters(
+            index = "0",
+            paramLabel = "CDNOW_FILE",
+            description = "sample or master file, .gz too")
+    Path in;
 
-    public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: import-cdnow CDNOW_FILE [OUT.jsonl]");
-            System.exit(2);
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "OUT.jsonl",
+            description = "where to write (default: standard output)")
+    Path outFile;
+
+    public static void main(String[] args) {
+        Cli.exit(new CdnowImporter(), args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        if (!Files.isRegularFile(in)) {
+            throw new Cli.UsageError("no such file: " + in);
         }
-        Path in = Path.of(args[0]);
-        if (args.length == 2) {
-            try (Writer w = Files.newBufferedWriter(Path.of(args[1]), StandardCharsets.UTF_8)) {
-                System.err.println(convert(in, w) + " orders written to " + args[1]);
+        if (outFile != null) {
+            try (Writer w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
+                System.err.println(convert(in, w) + " orders written to " + outFile);
             }
         } else {
             PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
@@ -52,6 +74,7 @@ public final class CdnowImporter {
             w.flush();
             System.err.println(n + " orders written");
         }
+        return 0;
     }
 
     /**

@@ -2,6 +2,7 @@ package io.customerpulse.tools.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.CustomerPulseJob;
+import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
@@ -26,9 +27,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,8 +39,9 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.TimeUtils;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/run}: the whole of customer-pulse on this machine. Starts a real Kafka broker and
@@ -47,64 +51,102 @@ import org.apache.kafka.clients.producer.KafkaProducer;
  * file. Prints progress, where to connect, and a summary read from the dashboard views; stops
  * everything on Ctrl-C or after {@code --duration}.
  */
-public final class LocalStack {
-    private static final String USAGE =
-            "usage: run [--duration 60s] [--rate EVENTS_PER_S] [--days-per-second D] [--seed N]"
-                    + " [--input EVENTS.jsonl] [--parallelism N] [--out DIR] [--set key=value ...]";
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "The whole of customer-pulse on this machine: a Kafka broker, PostgreSQL and the job on"
+                    + " an embedded Flink, fed generated traffic in time-lapse (or a file); prints"
+                    + " where to connect and a summary; stops on Ctrl-C or after --duration."
+        })
+public final class LocalStack implements Callable<Integer> {
+    @Option(
+            names = "--duration",
+            paramLabel = "DURATION",
+            description = "stop after this long, e.g. 60s or 5min (default: run until Ctrl-C)")
+    Duration duration;
 
-    private LocalStack() {}
+    @Option(
+            names = "--rate",
+            paramLabel = "EVENTS_PER_S",
+            defaultValue = "1500",
+            description = "generated events per second (default: ${DEFAULT-VALUE})")
+    double rate;
 
-    public static void main(String[] args) throws Exception {
-        Duration duration = null;
-        double rate = 1_500;
-        double daysPerSecond = 2.5;
-        long seed = 42;
-        Path input = null;
-        int parallelism = 1;
-        Path out = Path.of("out", "local");
-        Map<String, String> extra = new HashMap<>();
-        for (int i = 0; i < args.length; i += 2) {
-            if (i + 1 >= args.length) {
-                fail(args[i] + " needs a value");
-            }
-            String v = args[i + 1];
-            switch (args[i]) {
-                case "--duration" -> duration = TimeUtils.parseDuration(v);
-                case "--rate" -> rate = Double.parseDouble(v);
-                case "--days-per-second" -> daysPerSecond = Double.parseDouble(v);
-                case "--seed" -> seed = Long.parseLong(v);
-                case "--input" -> input = Path.of(v);
-                case "--parallelism" -> parallelism = Integer.parseInt(v);
-                case "--out" -> out = Path.of(v);
-                case "--set" -> {
-                    String[] kv = v.split("=", 2);
-                    extra.put(kv[0], kv.length > 1 ? kv[1] : "");
-                }
-                default -> fail("unknown option " + args[i]);
-            }
+    @Option(
+            names = "--days-per-second",
+            paramLabel = "D",
+            defaultValue = "2.5",
+            description = "simulated days per second of the generator (default: ${DEFAULT-VALUE})")
+    double daysPerSecond;
+
+    @Option(names = "--seed", defaultValue = "42", description = "generator seed")
+    long seed;
+
+    @Option(
+            names = "--input",
+            paramLabel = "EVENTS.jsonl",
+            description = "publish this file instead of generating traffic")
+    Path input;
+
+    @Option(names = "--parallelism", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
+    int parallelism;
+
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "out/local",
+            description = "database files, checkpoints (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description = "a job parameter (docs/configuration.md); repeatable")
+    Map<String, String> extra = new LinkedHashMap<>();
+
+    public static void main(String[] args) {
+        Cli.exit(new LocalStack(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rate <= 0 || daysPerSecond <= 0) {
+            throw new Cli.UsageError("--rate and --days-per-second must be positive");
         }
-        new LocalStack.Run(duration, rate, daysPerSecond, seed, input, parallelism, out, extra)
-                .run();
+        if (parallelism < 1) {
+            throw new Cli.UsageError("--parallelism must be at least 1, got " + parallelism);
+        }
+        if (input != null && !Files.isRegularFile(input)) {
+            throw new Cli.UsageError("--input: no such file: " + input);
+        }
+        // every job parameter is checked before Kafka and PostgreSQL start
+        JobConfig.parse(settings("localhost:9092", "jdbc:postgresql://localhost/check"));
+        new LocalStack.Run(this).run();
+        return 0;
     }
 
-    private static void fail(String message) {
-        System.err.println("run: " + message);
-        System.err.println(USAGE);
-        System.exit(2);
+    /** The job parameters of the local stack on these servers, with --set over them. */
+    Map<String, String> settings(String bootstrapServers, String jdbc) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("mode", "live");
+        settings.put("kafka.bootstrap-servers", bootstrapServers);
+        settings.put("kafka.starting-offsets", "earliest");
+        settings.put("postgres.url", jdbc);
+        settings.put("postgres.user", "postgres");
+        settings.put("job.parallelism", Integer.toString(parallelism));
+        // time-lapse traffic runs behind the wall clock: event time alone drives timers
+        settings.put("watermark.wall-clock-max-delay", "0 ms");
+        settings.put("watermark.idleness", "5 s");
+        settings.putAll(extra);
+        return settings;
     }
 
-    private record Run(
-            Duration duration,
-            double rate,
-            double daysPerSecond,
-            long seed,
-            Path input,
-            int parallelism,
-            Path out,
-            Map<String, String> extra) {
+    private record Run(LocalStack o) {
 
         void run() throws Exception {
-            Files.createDirectories(out);
+            Files.createDirectories(o.out);
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(1);
             AtomicBoolean stopping = new AtomicBoolean();
@@ -125,19 +167,9 @@ public final class LocalStack {
 
             System.out.println("starting Kafka and PostgreSQL ...");
             try (EmbeddedKafka kafka = EmbeddedKafka.start();
-                    LocalPostgres postgres = LocalPostgres.start(out.resolve("postgres"))) {
+                    LocalPostgres postgres = LocalPostgres.start(o.out.resolve("postgres"))) {
                 String jdbc = postgres.database("customer_pulse");
-                Map<String, String> settings = new HashMap<>();
-                settings.put("mode", "live");
-                settings.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-                settings.put("kafka.starting-offsets", "earliest");
-                settings.put("postgres.url", jdbc);
-                settings.put("postgres.user", "postgres");
-                settings.put("job.parallelism", Integer.toString(parallelism));
-                // time-lapse traffic runs behind the wall clock: event time alone drives timers
-                settings.put("watermark.wall-clock-max-delay", "0 ms");
-                settings.put("watermark.idleness", "5 s");
-                settings.putAll(extra);
+                Map<String, String> settings = o.settings(kafka.bootstrapServers(), jdbc);
                 JobConfig config = JobConfig.parse(settings);
                 Topics.create(config.kafka(), 2, (short) 1);
 
@@ -147,9 +179,9 @@ public final class LocalStack {
                 flink.setString("execution.checkpointing.interval", "2 s");
                 flink.setString(
                         "execution.checkpointing.dir",
-                        out.resolve("checkpoints").toAbsolutePath().toUri().toString());
+                        o.out.resolve("checkpoints").toAbsolutePath().toUri().toString());
                 StreamExecutionEnvironment env =
-                        StreamExecutionEnvironment.createLocalEnvironment(parallelism, flink);
+                        StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
                 CustomerPulseJob.buildLive(env, config);
                 JobClient job = env.executeAsync("customer-pulse (local)");
 
@@ -169,7 +201,7 @@ public final class LocalStack {
                         jdbc, postgres.port());
                 System.out.printf(
                         "Flink      job %s, RocksDB, checkpoints every 2 s in %s%n%n",
-                        job.getJobID(), out.resolve("checkpoints"));
+                        job.getJobID(), o.out.resolve("checkpoints"));
 
                 AtomicLong produced = new AtomicLong();
                 AtomicLong simTime = new AtomicLong();
@@ -179,7 +211,8 @@ public final class LocalStack {
                 feeder.setDaemon(true);
                 feeder.start();
 
-                long deadline = duration == null ? Long.MAX_VALUE : started + duration.toMillis();
+                long deadline =
+                        o.duration == null ? Long.MAX_VALUE : started + o.duration.toMillis();
                 while (System.currentTimeMillis() < deadline && stop.getCount() > 0) {
                     stop.await(5, java.util.concurrent.TimeUnit.SECONDS);
                     progress(jdbc, produced.get(), simTime.get(), started);
@@ -218,14 +251,14 @@ public final class LocalStack {
             p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
             p.put("linger.ms", "20");
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-                Iterator<JsonNode> events = input == null ? generated() : fromFile();
+                Iterator<JsonNode> events = o.input == null ? generated() : fromFile();
                 long t0 = System.nanoTime();
                 while (!stopping.get() && events.hasNext()) {
                     JsonNode n = events.next();
                     producer.send(AvroBytes.inputRecord(kafka, n, null, null));
                     simTime.set(Instant.parse(n.get("event_time").asText()).toEpochMilli());
                     long n0 = produced.incrementAndGet();
-                    long ahead = (long) (n0 / rate * 1e9) - (System.nanoTime() - t0);
+                    long ahead = (long) (n0 / o.rate * 1e9) - (System.nanoTime() - t0);
                     if (ahead > 1_000_000) {
                         Thread.sleep(ahead / 1_000_000);
                     }
@@ -237,7 +270,7 @@ public final class LocalStack {
 
         Iterator<JsonNode> generated() {
             Instant start = Instant.now().minus(Duration.ofDays(150));
-            TrafficGenerator g = new TrafficGenerator(seed, start, 8);
+            TrafficGenerator g = new TrafficGenerator(o.seed, start, 8);
             long wallStart = System.currentTimeMillis();
             return new Iterator<>() {
                 @Override
@@ -247,7 +280,8 @@ public final class LocalStack {
 
                 @Override
                 public JsonNode next() {
-                    // simulated time runs at most daysPerSecond ahead of the start, and never past
+                    // simulated time runs at most o.daysPerSecond ahead of the start, and never
+                    // past
                     // now
                     long simLimit =
                             Math.min(
@@ -255,7 +289,7 @@ public final class LocalStack {
                                     start.toEpochMilli()
                                             + (long)
                                                     ((System.currentTimeMillis() - wallStart)
-                                                            * daysPerSecond
+                                                            * o.daysPerSecond
                                                             * 86_400));
                     while (g.peekTime() > simLimit) {
                         try {
@@ -269,7 +303,7 @@ public final class LocalStack {
                                         start.toEpochMilli()
                                                 + (long)
                                                         ((System.currentTimeMillis() - wallStart)
-                                                                * daysPerSecond
+                                                                * o.daysPerSecond
                                                                 * 86_400));
                     }
                     return AvroJson.MAPPER.valueToTree(g.next());
@@ -278,7 +312,7 @@ public final class LocalStack {
         }
 
         Iterator<JsonNode> fromFile() throws java.io.IOException {
-            BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8);
+            BufferedReader r = Files.newBufferedReader(o.input, StandardCharsets.UTF_8);
             return r.lines()
                     .filter(l -> !l.isBlank())
                     .map(

@@ -2,6 +2,7 @@ package io.customerpulse.tools.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobArgs;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.JsonEventDecoder;
@@ -36,10 +37,13 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/soak}: a fixed generated input through the job on the standalone cluster of {@code
@@ -49,7 +53,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * run): duplicates and losses are counted and printed, with each kill's recovery time. Exit status
  * 1 if anything differs.
  */
-public final class Soak {
+@Command(
+        name = "soak",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Crash and recover on the real cluster: kill -9 TaskManagers during a fixed input and"
+                    + " compare the tables and topics with an undisturbed run."
+        })
+public final class Soak implements Callable<Integer> {
     private static final long INTERVAL = 10_000;
     private static final Duration BOUND = Duration.ofHours(1);
 
@@ -58,26 +70,76 @@ public final class Soak {
      */
     private static final Duration ATTRIBUTION_WINDOW = JobConfig.defaults().attribution().window();
 
-    private Soak() {}
+    @Option(
+            names = "--kills",
+            defaultValue = "3",
+            description = "TaskManagers killed (default: ${DEFAULT-VALUE})")
+    int kills;
 
-    public static void main(String[] args) throws Exception {
-        int kills = 3;
-        String upgradeJar = null;
-        String fromJar = null;
-        long seed = 7;
-        int days = 60;
-        Path cluster = Path.of("target/cluster");
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--kills" -> kills = Integer.parseInt(args[i + 1]);
-                case "--upgrade-jar" -> upgradeJar = args[i + 1];
-                case "--from-jar" -> fromJar = args[i + 1];
-                case "--seed" -> seed = Long.parseLong(args[i + 1]);
-                case "--days" -> days = Integer.parseInt(args[i + 1]);
-                case "--cluster" -> cluster = Path.of(args[i + 1]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+    @Option(
+            names = "--days",
+            defaultValue = "60",
+            description = "simulated days of traffic (default: ${DEFAULT-VALUE})")
+    int days;
+
+    @Option(names = "--seed", defaultValue = "7", description = "generator seed")
+    long seed;
+
+    @Option(
+            names = "--from-jar",
+            paramLabel = "JAR",
+            description = "start on this (earlier) job jar")
+    Path fromJar;
+
+    @Option(
+            names = "--upgrade-jar",
+            paramLabel = "JAR",
+            description = "half-way, stop with a savepoint and go on with this jar")
+    Path upgradeJar;
+
+    @Option(
+            names = "--cluster",
+            paramLabel = "DIR",
+            defaultValue = "target/cluster",
+            description = "the cluster of scripts/cluster (default: ${DEFAULT-VALUE})")
+    Path cluster;
+
+    @Option(
+            names = "--check-arguments",
+            hidden = true,
+            description = "check the arguments and exit (scripts/soak, before it starts a cluster)")
+    boolean checkOnly;
+
+    public static void main(String[] args) {
+        Cli.exit(new Soak(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (kills < 0 || days < 1) {
+            throw new Cli.UsageError("--kills must be at least 0 and --days at least 1");
+        }
+        for (Path jar : new Path[] {fromJar, upgradeJar}) {
+            if (jar != null && !Files.isRegularFile(jar)) {
+                throw new Cli.UsageError("no such jar: " + jar);
             }
         }
+        if (checkOnly) {
+            return 0;
+        }
+        run(
+                kills,
+                upgradeJar == null ? null : upgradeJar.toString(),
+                fromJar == null ? null : fromJar.toString(),
+                seed,
+                days,
+                cluster);
+        return 0;
+    }
+
+    private static void run(
+            int kills, String upgradeJar, String fromJar, long seed, int days, Path cluster)
+            throws Exception {
         Map<String, String> infra = JobArgs.load(cluster.resolve("infra.properties"));
         JobConfig config = JobConfig.parse(infra);
 

@@ -1,0 +1,119 @@
+package io.customerpulse.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.CustomerPulseJob;
+import io.customerpulse.config.Cli;
+import io.customerpulse.replay.Replay;
+import io.customerpulse.tools.bench.ProfileBenchmark;
+import io.customerpulse.tools.clv.FitCommand;
+import io.customerpulse.tools.importer.CdnowImporter;
+import io.customerpulse.tools.local.LocalStack;
+import io.customerpulse.tools.local.Soak;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/**
+ * Every command reads its arguments the same way (picocli, {@link Cli}): {@code --help} exits 0, a
+ * mistake exits 2 with one line naming what is wrong — before anything starts, so these tests run
+ * in milliseconds and start no broker, database or Flink.
+ */
+class CommandLineTest {
+    private static final List<Supplier<Object>> COMMANDS =
+            List.of(
+                    LocalStack::new,
+                    Replay::new,
+                    FitCommand::new,
+                    CdnowImporter::new,
+                    Soak::new,
+                    ProfileBenchmark::new,
+                    CustomerPulseJob.Arguments::new);
+
+    private record Outcome(int code, String out, String err) {}
+
+    private static Outcome run(Object command, String... args) {
+        CommandLine line = Cli.of(command);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        line.setOut(new PrintWriter(out, true));
+        line.setErr(new PrintWriter(err, true));
+        int code = line.execute(args);
+        return new Outcome(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void everyCommandAnswersHelpAndRefusesAnUnknownOptionInOneLine() {
+        for (Supplier<Object> command : COMMANDS) {
+            Outcome help = run(command.get(), "--help");
+            assertThat(help.code()).as("--help of %s", command.get()).isZero();
+            assertThat(help.out()).startsWith("Usage: ");
+
+            // with the required options given, so that the unknown one is what is wrong
+            List<String> args = new java.util.ArrayList<>(required(command.get()));
+            args.add("--no-such-option=1");
+            Outcome bad = run(command.get(), args.toArray(String[]::new));
+            assertThat(bad.code()).isEqualTo(2);
+            assertThat(bad.err().strip().lines()).hasSize(1);
+            assertThat(bad.err()).contains("--no-such-option").doesNotContain("Exception");
+        }
+    }
+
+    private static List<String> required(Object command) {
+        if (command instanceof Replay) {
+            return List.of("--input", "x", "--out", "y");
+        }
+        if (command instanceof FitCommand) {
+            return List.of("--from", "x");
+        }
+        if (command instanceof CdnowImporter) {
+            return List.of("x");
+        }
+        return List.of();
+    }
+
+    @Test
+    void aDurationNeedsAUnit() {
+        Outcome o = run(new LocalStack(), "--duration", "60");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().strip())
+                .isEqualTo(
+                        "run: Invalid value for option '--duration': '60' has no unit: give one,"
+                                + " e.g. '60s' or '60 min' (see --help)");
+    }
+
+    @Test
+    void aMalformedValueNamesItsOption() {
+        assertThat(run(new LocalStack(), "--rate", "abc").err())
+                .contains("'--rate'")
+                .contains("'abc'");
+        assertThat(run(new Replay(), "--input", "x", "--out", "y", "--parallelism", "x").err())
+                .contains("'--parallelism'");
+        Outcome set = run(new LocalStack(), "--set", "k");
+        assertThat(set.code()).isEqualTo(2);
+        assertThat(set.err()).contains("--set").contains("KEY=VALUE");
+    }
+
+    @Test
+    void aMissingFileIsOneLineNotAStackTrace() {
+        Outcome o = run(new FitCommand(), "--from", "/nope");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().strip())
+                .isEqualTo("fit-clv: --from: no such file: /nope (or give 'postgres')");
+        assertThat(run(new Replay(), "--input", "/nope", "--out", "x").err().strip())
+                .isEqualTo("replay: --input: no such file: /nope");
+    }
+
+    @Test
+    void aBadJobParameterIsRefusedBeforeAnythingStarts() {
+        Outcome o = run(new LocalStack(), "--set", "segments.churn-after=sixty");
+        assertThat(o.code()).isEqualTo(2);
+        assertThat(o.err().strip()).startsWith("run: configuration key 'segments.churn-after'");
+        assertThat(o.out()).doesNotContain("starting Kafka");
+        assertThat(run(new CustomerPulseJob.Arguments(), "--set", "no.such.key=1").err())
+                .contains("no.such.key");
+    }
+}
