@@ -1,0 +1,486 @@
+package io.customerpulse.tools.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.customerpulse.CustomerPulseJob;
+import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.ingest.JsonEventDecoder;
+import io.customerpulse.json.AvroJson;
+import io.customerpulse.kafka.AvroBytes;
+import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.replay.ReplayRunner;
+import io.customerpulse.testing.GeneratedEvents;
+import io.customerpulse.testkit.CampaignRows;
+import io.customerpulse.testkit.EmbeddedKafka;
+import io.customerpulse.testkit.LocalPostgres;
+import io.customerpulse.testkit.Sentinels;
+import io.customerpulse.testkit.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The live stack of the end-to-end tests, as a JUnit extension: one real Kafka broker and one real
+ * PostgreSQL for the whole test run (started by the first test class that uses them, stopped when
+ * the run ends; each scenario has its own topic prefix and database), and what the scenarios do
+ * with them — job settings, generated scenarios with their replay, producing, reading
+ * read_committed, querying the tables, awaiting a condition, comparing with a replay.
+ */
+final class LiveStack implements BeforeAllCallback {
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(LiveStack.class);
+
+    static Path dir;
+    static EmbeddedKafka kafka;
+    static LocalPostgres postgres;
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Infra infra =
+                context.getRoot()
+                        .getStore(NAMESPACE)
+                        .getOrComputeIfAbsent(Infra.class, k -> Infra.start(), Infra.class);
+        dir = infra.dir;
+        kafka = infra.kafka;
+        postgres = infra.postgres;
+    }
+
+    /** The broker and the database of a test run; closed by JUnit when the run ends. */
+    private record Infra(Path dir, EmbeddedKafka kafka, LocalPostgres postgres)
+            implements AutoCloseable {
+        static Infra start() {
+            try {
+                Path dir = Files.createTempDirectory("e2e-");
+                return new Infra(
+                        dir, EmbeddedKafka.start(), LocalPostgres.start(dir.resolve("pg")));
+            } catch (Exception e) {
+                throw new IllegalStateException("the live stack did not start", e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            try (kafka) {
+                postgres.close();
+            }
+        }
+    }
+
+    static final Instant START = Instant.parse("2024-03-01T00:00:00Z");
+    static final Duration BOUND = Duration.ofHours(1);
+    static final long INTERVAL = 10_000;
+
+    static Map<String, String> liveSettings(String prefix) throws Exception {
+        Map<String, String> s = new HashMap<>();
+        s.put("mode", "live");
+        s.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        s.put("kafka.topic-prefix", prefix);
+        s.put("kafka.group-id", prefix + "job");
+        s.put("kafka.transactional-id-prefix", prefix + "job");
+        s.put("kafka.starting-offsets", "earliest");
+        s.put("postgres.url", postgres.database(prefix.replace(".", "")));
+        s.put("postgres.user", "postgres");
+        s.put("job.parallelism", "1");
+        return s;
+    }
+
+    /**
+     * Live settings whose results equal a replay: no wall-clock advance, no idleness, 1 h bound.
+     */
+    static Map<String, String> deterministicSettings(String prefix) throws Exception {
+        Map<String, String> s = liveSettings(prefix);
+        s.put("watermark.wall-clock-max-delay", "0 ms");
+        s.put("watermark.idleness", "0 ms");
+        s.put("watermark.max-out-of-orderness", "1 h");
+        return s;
+    }
+
+    /**
+     * Generated events, then sentinels that move every topic's watermark to exactly finalWatermark.
+     */
+    record Scenario(List<String> lines, long finalWatermark, Path file, Path replay) {}
+
+    /** A scenario written to {@code <name>.jsonl}, with its replay as of the final watermark. */
+    static Scenario scenario(String name, long seed, int customers) throws Exception {
+        GeneratedEvents generated =
+                new GeneratedEvents(seed, customers, START, Duration.ofDays(150));
+        List<String> lines =
+                new ArrayList<>(generated.lines.stream().map(GeneratedEvents.Line::json).toList());
+        Instant last = generated.lines.get(generated.lines.size() - 1).at();
+        long finalWatermark = (Math.floorDiv(last.toEpochMilli(), INTERVAL) + 2) * INTERVAL;
+        lines.addAll(
+                Sentinels.lines(
+                        Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1), "SP-0"));
+        Path file = dir.resolve(name + ".jsonl");
+        Files.write(file, lines, StandardCharsets.UTF_8);
+        return new Scenario(
+                lines, finalWatermark, file, replayAsOf(file, finalWatermark, name + "-replay"));
+    }
+
+    /** Many quick restarts: the fault tests restart the job again and again. */
+    static Configuration fixedDelayRestarts(String delay) {
+        Configuration flink = new Configuration();
+        flink.setString("restart-strategy.type", "fixed-delay");
+        flink.setString("restart-strategy.fixed-delay.attempts", "1000");
+        flink.setString("restart-strategy.fixed-delay.delay", delay);
+        return flink;
+    }
+
+    static JobClient startLive(JobConfig config) throws Exception {
+        return startLive(config, new Configuration());
+    }
+
+    static JobClient startLive(JobConfig config, Configuration flink) throws Exception {
+        flink.setString("state.backend.type", "rocksdb");
+        flink.setString("execution.checkpointing.interval", "1 s");
+        flink.setString(
+                "execution.checkpointing.dir",
+                dir.resolve("cp-" + config.kafka().topicPrefix()).toUri().toString());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        CustomerPulseJob.buildLive(env, config);
+        return env.executeAsync("customer-pulse e2e");
+    }
+
+    static long completedCheckpoints(MiniCluster cluster, JobClient job) throws Exception {
+        return cluster.getExecutionGraph(job.getJobID())
+                .get()
+                .getCheckpointStatsSnapshot()
+                .getCounts()
+                .getNumberOfCompletedCheckpoints();
+    }
+
+    static JsonNode readTree(String line) {
+        try {
+            return AvroJson.MAPPER.readTree(line);
+        } catch (Exception e) {
+            throw new IllegalArgumentException(line, e);
+        }
+    }
+
+    static byte[] avro(String line) throws Exception {
+        return AvroBytes.encode(JsonEventDecoder.toRecord(readTree(line)));
+    }
+
+    static void produceRaw(KafkaSettings settings, List<Object[]> records) throws Exception {
+        Properties p = settings.clientProperties();
+        p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (Object[] r : records) {
+                producer.send(
+                        new ProducerRecord<>(
+                                settings.topic((String) r[0]), 0, null, (byte[]) r[1]));
+            }
+            producer.flush();
+        }
+    }
+
+    static void awaitRunning(MiniCluster cluster, JobClient job) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (System.currentTimeMillis() < deadline) {
+            var graph = cluster.getExecutionGraph(job.getJobID()).get();
+            boolean allRunning = graph.getState() == org.apache.flink.api.common.JobStatus.RUNNING;
+            for (var v : graph.getAllExecutionVertices()) {
+                allRunning &=
+                        v.getExecutionState()
+                                == org.apache.flink.runtime.execution.ExecutionState.RUNNING;
+            }
+            if (allRunning) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the job did not recover within 60 s");
+    }
+
+    /**
+     * A replay of {@code file} as of {@code asOf}, the way the live job's final watermark sees it.
+     */
+    static Path replayAsOf(Path file, long asOf, String name) throws Exception {
+        Path replay = dir.resolve(name);
+        Map<String, String> replaySettings = new HashMap<>();
+        replaySettings.put("mode", "replay");
+        replaySettings.put("watermark.max-out-of-orderness", "1 h");
+        replaySettings.put("watermark.idleness", "0 ms");
+        replaySettings.put("replay.as-of", Instant.ofEpochMilli(asOf).toString());
+        replaySettings.put("job.parallelism", "1");
+        ReplayRunner.run(
+                StreamExecutionEnvironment.getExecutionEnvironment(new Configuration()),
+                JobConfig.parse(replaySettings),
+                file,
+                replay);
+        return replay;
+    }
+
+    /** Tables and the profiles topic equal the replay's outputs. */
+    static void assertSameAsReplay(JobConfig config, Path replay) throws Exception {
+        String db = config.postgres().url();
+        Map<String, String> profiles =
+                keyed(
+                        replay,
+                        "profiles",
+                        n -> n.get("customer_id").asText(),
+                        LiveStack::profileRow);
+        TreeSet<String> changes =
+                new TreeSet<>(
+                        keyed(replay, "segment_changes", LiveStack::changeRow, n -> "").keySet());
+        Map<String, String> campaigns =
+                keyed(
+                        replay,
+                        "campaign_daily",
+                        n -> n.get("campaign_id").asText() + " " + n.get("day").asText(),
+                        CampaignRows::of);
+        awaitEqual(
+                "customer_profile",
+                profiles,
+                () ->
+                        query(
+                                db,
+                                "SELECT * FROM customer_profile",
+                                r -> r.getString("customer_id"),
+                                LiveStack::profileRow));
+        awaitEqual(
+                "segment_change",
+                changes,
+                () ->
+                        new TreeSet<>(
+                                query(
+                                                db,
+                                                "SELECT * FROM segment_change",
+                                                LiveStack::changeRow,
+                                                r -> "")
+                                        .keySet()));
+        awaitEqual(
+                "campaign_daily",
+                campaigns,
+                () ->
+                        query(
+                                db,
+                                "SELECT * FROM campaign_daily",
+                                r -> r.getString("campaign_id") + " " + r.getString("day"),
+                                CampaignRows::of));
+        Map<String, Long> versions = new TreeMap<>();
+        profiles.forEach((k, v) -> versions.put(k, Long.parseLong(v.split("\\|")[1])));
+        awaitEqual(
+                "customer-profiles topic (read_committed)",
+                versions,
+                () -> {
+                    Map<String, Long> latest = new TreeMap<>();
+                    for (CustomerProfile p :
+                            readCommitted(
+                                    config.kafka().topic(KafkaSettings.PROFILES),
+                                    CustomerProfile.class)) {
+                        latest.merge(p.getCustomerId(), p.getVersion(), Math::max);
+                    }
+                    return latest;
+                });
+    }
+
+    // --- helpers ---------------------------------------------------------------------------
+
+    /**
+     * Publishes replay-format lines as Avro to their input topics; a line that is not JSON goes to
+     * orders as is.
+     */
+    static void produce(KafkaSettings settings, List<String> lines) throws Exception {
+        produce(settings, lines, 1);
+    }
+
+    /** Partitions by customer (or event id); sentinel events go to every partition. */
+    static void produce(KafkaSettings settings, List<String> lines, int partitions)
+            throws Exception {
+        Properties p = settings.clientProperties();
+        p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            for (String line : lines) {
+                String topic;
+                byte[] value;
+                try {
+                    JsonNode n = AvroJson.MAPPER.readTree(line);
+                    topic = AvroBytes.topicOf(n.get("type").asText());
+                    value = AvroBytes.encode(JsonEventDecoder.toRecord(n));
+                } catch (Exception notJson) {
+                    topic = KafkaSettings.ORDERS;
+                    value = line.getBytes(StandardCharsets.UTF_8);
+                }
+                String key =
+                        line.contains("\"customer_id\":\"")
+                                ? line.split("\"customer_id\":\"")[1].split("\"")[0]
+                                : line;
+                if (key.equals("sentinel") || line.contains("\"event_id\":\"s3\"")) {
+                    for (int p0 = 0; p0 < partitions; p0++) {
+                        producer.send(new ProducerRecord<>(settings.topic(topic), p0, null, value));
+                    }
+                } else {
+                    int partition = Math.floorMod(key.hashCode(), partitions);
+                    producer.send(
+                            new ProducerRecord<>(settings.topic(topic), partition, null, value));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    static <T extends SpecificRecord> List<T> readCommitted(String topic, Class<T> type)
+            throws Exception {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", kafka.bootstrapServers());
+        return TopicReader.readCommitted(client, topic, type);
+    }
+
+    static Map<String, String> keyed(
+            Path out, String name, Function<JsonNode, String> key, Function<JsonNode, String> row)
+            throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        for (String line : Files.readAllLines(out.resolve(name + ".jsonl"))) {
+            JsonNode n = AvroJson.MAPPER.readTree(line);
+            m.put(key.apply(n), row.apply(n));
+        }
+        return m;
+    }
+
+    interface Row {
+        String get(ResultSet r) throws Exception;
+    }
+
+    static Map<String, String> query(String sql, String keyColumn, Row row) throws Exception {
+        return query(sql, r -> r.getString(keyColumn), row);
+    }
+
+    static Map<String, String> query(String sql, Row key, Row row) throws Exception {
+        return query(postgres.database("modes"), sql, key, row);
+    }
+
+    static Map<String, String> query(String db, String sql, Row key, Row row) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        try (Connection c = DriverManager.getConnection(db);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                m.put(key.get(r), row.get(r));
+            }
+        }
+        return m;
+    }
+
+    static String instant(JsonNode n) {
+        return n.isNull() ? "null" : Instant.parse(n.asText()).toString();
+    }
+
+    static String instant(ResultSet r, String column) throws Exception {
+        java.time.OffsetDateTime t = r.getObject(column, java.time.OffsetDateTime.class);
+        return t == null ? "null" : t.toInstant().toString();
+    }
+
+    static String profileRow(JsonNode n) {
+        return String.join(
+                "|",
+                n.get("customer_id").asText(),
+                n.get("version").asText(),
+                n.get("orders_total").asText(),
+                n.get("gmv_minor").asText(),
+                n.get("refunds_minor").asText(),
+                n.get("returned_orders").asText(),
+                n.get("orders_90d").asText(),
+                n.get("segment").asText("null"),
+                instant(n.get("segment_since")),
+                n.get("acquisition_campaign").asText("null"),
+                n.get("cac_minor").asText("null"),
+                instant(n.get("updated_at")));
+    }
+
+    static String profileRow(ResultSet r) throws Exception {
+        return String.join(
+                "|",
+                r.getString("customer_id"),
+                r.getString("version"),
+                r.getString("orders_total"),
+                r.getString("gmv_minor"),
+                r.getString("refunds_minor"),
+                r.getString("returned_orders"),
+                r.getString("orders_90d"),
+                String.valueOf(r.getString("segment")),
+                instant(r, "segment_since"),
+                String.valueOf(r.getString("acquisition_campaign")),
+                String.valueOf(r.getString("cac_minor")),
+                instant(r, "updated_at"));
+    }
+
+    static String changeRow(JsonNode n) {
+        return String.join(
+                "|",
+                n.get("customer_id").asText(),
+                instant(n.get("at")),
+                n.get("from_segment").asText("null"),
+                n.get("to_segment").asText(),
+                n.get("reason").asText(),
+                n.get("version").asText());
+    }
+
+    static String changeRow(ResultSet r) throws Exception {
+        return String.join(
+                "|",
+                r.getString("customer_id"),
+                instant(r, "at"),
+                String.valueOf(r.getString("from_segment")),
+                r.getString("to_segment"),
+                r.getString("reason"),
+                r.getString("version"));
+    }
+
+    static <T> void awaitEqual(String what, T expected, Callable<T> actual) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        T last = null;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                last = actual.call();
+                if (expected.equals(last)) {
+                    return;
+                }
+            } catch (java.sql.SQLException notYet) {
+                // the tables appear once the job has migrated them
+            }
+            Thread.sleep(1_000);
+        }
+        assertThat(last).as(what).isEqualTo(expected);
+    }
+
+    static <T> T await(String what, Callable<T> probe) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            T value = probe.call();
+            if (value != null) {
+                return value;
+            }
+            Thread.sleep(1_000);
+        }
+        throw new AssertionError("timed out waiting for " + what);
+    }
+}
