@@ -1,5 +1,7 @@
 package io.customerpulse.testkit;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,24 +14,46 @@ import java.util.List;
 public final class Sentinels {
     private Sentinels() {}
 
+    /**
+     * The final watermark of an input whose last event is at {@code lastEventMillis}: the end of
+     * the update interval after the one that event falls in. The sentinels, placed at it plus the
+     * bound plus 1 ms, move every partition's watermark exactly there.
+     */
+    public static long finalWatermark(long lastEventMillis, long updateIntervalMillis) {
+        return (Math.floorDiv(lastEventMillis, updateIntervalMillis) + 2) * updateIntervalMillis;
+    }
+
     /** The four lines (order, return, ad impression on {@code campaignId}, interaction). */
     public static List<String> lines(Instant at, String campaignId) {
-        String head =
-                "\"customer_id\":\"sentinel\",\"event_time\":\"" + at + "\",\"marketplace\":\"US\"";
         return List.of(
-                "{\"type\":\"order\",\"event_id\":\"s1\","
-                        + head
-                        + ",\"order_id\":\"S1\",\"total_minor\":1,\"currency\":\"USD\"}",
-                "{\"type\":\"return\",\"event_id\":\"s2\","
-                        + head
-                        + ",\"order_id\":\"S1\",\"refund_minor\":1,\"currency\":\"USD\"}",
-                "{\"type\":\"ad\",\"event_id\":\"s3\",\"customer_id\":null,\"event_time\":\""
-                        + at
-                        + "\",\"marketplace\":\"US\",\"ad_type\":\"IMPRESSION\",\"campaign_id\":\""
-                        + campaignId
-                        + "\",\"cost_minor\":0,\"currency\":\"USD\"}",
-                "{\"type\":\"interaction\",\"event_id\":\"s4\","
-                        + head
-                        + ",\"interaction_type\":\"PAGE_VIEW\"}");
+                event("order", "s1", "sentinel", at)
+                        .put("order_id", "S1")
+                        .put("total_minor", 1)
+                        .put("currency", "USD")
+                        .toString(),
+                event("return", "s2", "sentinel", at)
+                        .put("order_id", "S1")
+                        .put("refund_minor", 1)
+                        .put("currency", "USD")
+                        .toString(),
+                event("ad", "s3", null, at)
+                        .put("ad_type", "IMPRESSION")
+                        .put("campaign_id", campaignId)
+                        .put("cost_minor", 0)
+                        .put("currency", "USD")
+                        .toString(),
+                event("interaction", "s4", "sentinel", at)
+                        .put("interaction_type", "PAGE_VIEW")
+                        .toString());
+    }
+
+    private static ObjectNode event(String type, String id, String customer, Instant at) {
+        ObjectNode e = JsonNodeFactory.instance.objectNode();
+        e.put("type", type);
+        e.put("event_id", id);
+        e.put("customer_id", customer);
+        e.put("event_time", at.toString());
+        e.put("marketplace", "US");
+        return e;
     }
 }

@@ -10,6 +10,7 @@ import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.kafka.Topics;
 import io.customerpulse.testkit.EmbeddedKafka;
+import io.customerpulse.testkit.FlinkRest;
 import io.customerpulse.testkit.LocalPostgres;
 import io.customerpulse.testkit.TrafficGenerator;
 import java.io.ByteArrayOutputStream;
@@ -292,24 +293,21 @@ public final class EndToEndBenchmark {
      * {@code from}: how long each holds the task up.
      */
     private static void checkpoints(String job, long from) throws Exception {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         Map<String, List<long[]>> phases = new java.util.TreeMap<>();
         int n = 0;
         for (com.fasterxml.jackson.databind.JsonNode c :
-                WatermarkLag.get(http, job + "/checkpoints").path("history")) {
+                get(job + "/checkpoints").path("history")) {
             if (!"COMPLETED".equals(c.path("status").asText())
                     || c.path("trigger_timestamp").asLong() < from) {
                 continue;
             }
             n++;
             com.fasterxml.jackson.databind.JsonNode d =
-                    WatermarkLag.get(http, job + "/checkpoints/details/" + c.path("id").asText());
-            for (com.fasterxml.jackson.databind.JsonNode v :
-                    WatermarkLag.get(http, job).path("vertices")) {
+                    get(job + "/checkpoints/details/" + c.path("id").asText());
+            for (com.fasterxml.jackson.databind.JsonNode v : get(job).path("vertices")) {
                 String id = v.path("id").asText();
                 com.fasterxml.jackson.databind.JsonNode t =
-                        WatermarkLag.get(
-                                http,
+                        get(
                                 job
                                         + "/checkpoints/details/"
                                         + c.path("id").asText()
@@ -344,6 +342,12 @@ public final class EndToEndBenchmark {
                     "    %-50s %5d %5d %5d %5d %5d%n",
                     name, max[0], max[1], max[2], max[3], max[4]);
         }
+    }
+
+    /** GET of a REST URL (http://host:port/jobs/...) through the test kit's {@link FlinkRest}. */
+    static com.fasterxml.jackson.databind.JsonNode get(String url) throws Exception {
+        int path = url.indexOf("/jobs/");
+        return new FlinkRest(url.substring(0, path)).get(url.substring(path));
     }
 
     private static JobClient submit(Configuration flink, JobConfig config) throws Exception {
@@ -566,21 +570,20 @@ public final class EndToEndBenchmark {
 
         @Override
         public void run() {
-            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             try {
                 while (!stop.get()) {
                     long now = System.currentTimeMillis();
                     if (now >= from) {
-                        com.fasterxml.jackson.databind.JsonNode j = get(http, job);
+                        com.fasterxml.jackson.databind.JsonNode j = get(job);
                         for (com.fasterxml.jackson.databind.JsonNode v : j.path("vertices")) {
                             String name = v.path("name").asText();
                             String vertex = job + "/vertices/" + v.path("id").asText();
-                            String ids = metricIds.computeIfAbsent(vertex, k -> ids(http, k));
+                            String ids = metricIds.computeIfAbsent(vertex, k -> ids(k));
                             if (ids.isEmpty()) {
                                 continue;
                             }
                             for (com.fasterxml.jackson.databind.JsonNode w :
-                                    get(http, vertex + "/metrics?get=" + ids)) {
+                                    get(vertex + "/metrics?get=" + ids)) {
                                 String id = w.path("id").asText();
                                 long value = w.path("value").asLong(Long.MIN_VALUE);
                                 boolean watermark = id.endsWith("Watermark");
@@ -603,10 +606,10 @@ public final class EndToEndBenchmark {
             }
         }
 
-        private static String ids(java.net.http.HttpClient http, String vertex) {
+        private static String ids(String vertex) {
             List<String> keep = new ArrayList<>();
             try {
-                for (com.fasterxml.jackson.databind.JsonNode m : get(http, vertex + "/metrics")) {
+                for (com.fasterxml.jackson.databind.JsonNode m : get(vertex + "/metrics")) {
                     String id = m.path("id").asText();
                     if (id.matches("\\d+\\.currentInputWatermark")
                             || id.matches("\\d+\\.Source_.*currentOutputWatermark")
@@ -620,16 +623,6 @@ public final class EndToEndBenchmark {
                 throw new IllegalStateException(e);
             }
             return String.join(",", keep);
-        }
-
-        private static com.fasterxml.jackson.databind.JsonNode get(
-                java.net.http.HttpClient http, String url) throws Exception {
-            return AvroJson.MAPPER.readTree(
-                    http.send(
-                                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
-                                            .build(),
-                                    java.net.http.HttpResponse.BodyHandlers.ofString())
-                            .body());
         }
 
         synchronized void printLags() {

@@ -6,14 +6,10 @@ import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobConfig;
-import io.customerpulse.json.AvroJson;
 import io.customerpulse.profile.CustomerProfileOperator;
+import io.customerpulse.testkit.FlinkRest;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +71,8 @@ import picocli.CommandLine.Parameters;
                     + " scripts/bench jmh runs the JMH benchmark instead."
         })
 public final class ProfileBenchmark implements Callable<Integer> {
+    private static FlinkRest rest; // the running state bench's REST endpoint
+
     enum Mode {
         throughput,
         state,
@@ -686,6 +684,7 @@ public final class ProfileBenchmark implements Callable<Integer> {
         StringBuilder report = new StringBuilder();
         long start = System.nanoTime();
         JobClient job = env.executeAsync("bench state");
+        rest = FlinkRest.onPort(port);
         String base = "http://localhost:" + port + "/jobs/" + job.getJobID();
         try {
             while (GENERATED.get() < ev.n()) {
@@ -858,23 +857,11 @@ public final class ProfileBenchmark implements Callable<Integer> {
     }
 
     private static boolean running(String job) throws Exception {
-        JsonNode n = get(job);
-        boolean running =
-                "RUNNING".equals(n.path("state").asText()) && n.path("vertices").size() > 0;
-        for (JsonNode v : n.path("vertices")) {
-            // the empty CLV-model source finishes at once and is not restarted
-            String status = v.path("status").asText();
-            running &= "RUNNING".equals(status) || "FINISHED".equals(status);
-        }
-        return running;
+        // the empty CLV-model source finishes at once and is not restarted
+        return rest.running(job.substring(job.indexOf("/jobs/") + 6), true);
     }
 
     private static JsonNode get(String url) throws Exception {
-        return AvroJson.MAPPER.readTree(
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create(url)).build(),
-                                HttpResponse.BodyHandlers.ofString())
-                        .body());
+        return rest.get(url.substring(url.indexOf("/jobs/")));
     }
 }

@@ -11,13 +11,10 @@ import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.replay.ReplayRunner;
 import io.customerpulse.testkit.CampaignRows;
+import io.customerpulse.testkit.FlinkRest;
 import io.customerpulse.testkit.Sentinels;
 import io.customerpulse.testkit.TopicReader;
 import io.customerpulse.testkit.TrafficGenerator;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +59,8 @@ import picocli.CommandLine.Option;
                     + " compare the tables and topics with an undisturbed run."
         })
 public final class Soak implements Callable<Integer> {
+    private static final FlinkRest REST = new FlinkRest("http://localhost:8081");
+
     private static final long INTERVAL = 10_000;
     private static final Duration BOUND = Duration.ofHours(1);
 
@@ -151,7 +150,7 @@ public final class Soak implements Callable<Integer> {
         while (generator.peekTime() < end) {
             lines.add(AvroJson.MAPPER.writeValueAsString(generator.next()));
         }
-        long finalWatermark = (Math.floorDiv(end, INTERVAL) + 2) * INTERVAL;
+        long finalWatermark = Sentinels.finalWatermark(end, INTERVAL);
         Path work = cluster.resolve("soak");
         Files.createDirectories(work);
         Path input = work.resolve("input.jsonl");
@@ -380,39 +379,13 @@ public final class Soak implements Callable<Integer> {
      * jar} from it: the upgrade procedure of docs/operations.md.
      */
     private static String upgrade(String job, String jar) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
         String trigger =
-                AvroJson.MAPPER
-                        .readTree(
-                                http.send(
-                                                HttpRequest.newBuilder(
-                                                                URI.create(
-                                                                        "http://localhost:8081/jobs/"
-                                                                                + job
-                                                                                + "/stop"))
-                                                        .header("Content-Type", "application/json")
-                                                        .POST(
-                                                                HttpRequest.BodyPublishers.ofString(
-                                                                        "{\"drain\":false}"))
-                                                        .build(),
-                                                HttpResponse.BodyHandlers.ofString())
-                                        .body())
+                REST.post("/jobs/" + job + "/stop", "{\"drain\":false}")
                         .path("request-id")
                         .asText();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
-            JsonNode status =
-                    AvroJson.MAPPER.readTree(
-                            http.send(
-                                            HttpRequest.newBuilder(
-                                                            URI.create(
-                                                                    "http://localhost:8081/jobs/"
-                                                                            + job
-                                                                            + "/savepoints/"
-                                                                            + trigger))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .body());
+            JsonNode status = REST.get("/jobs/" + job + "/savepoints/" + trigger);
             if ("COMPLETED".equals(status.path("status").path("id").asText())) {
                 JsonNode op = status.path("operation");
                 if (!op.has("location")) {
@@ -429,18 +402,7 @@ public final class Soak implements Callable<Integer> {
 
     /** kill -9 of a TaskManager that runs tasks of the job (an idle one proves nothing). */
     private static long killTaskManager(Path cluster, String job, Random random) throws Exception {
-        JsonNode tms =
-                AvroJson.MAPPER
-                        .readTree(
-                                HttpClient.newHttpClient()
-                                        .send(
-                                                HttpRequest.newBuilder(
-                                                                URI.create(
-                                                                        "http://localhost:8081/taskmanagers"))
-                                                        .build(),
-                                                HttpResponse.BodyHandlers.ofString())
-                                        .body())
-                        .path("taskmanagers");
+        JsonNode tms = REST.get("/taskmanagers").path("taskmanagers");
         List<Path> busy = new ArrayList<>();
         for (JsonNode tm : tms) {
             Path pidFile = cluster.resolve(tm.path("id").asText() + ".pid");
@@ -486,38 +448,11 @@ public final class Soak implements Callable<Integer> {
 
     /** Whether the job and every one of its tasks are RUNNING. */
     private static boolean running(String job) throws Exception {
-        try {
-            String body =
-                    HttpClient.newHttpClient()
-                            .send(
-                                    HttpRequest.newBuilder(
-                                                    URI.create("http://localhost:8081/jobs/" + job))
-                                            .build(),
-                                    HttpResponse.BodyHandlers.ofString())
-                            .body();
-            JsonNode n = AvroJson.MAPPER.readTree(body);
-            boolean running =
-                    "RUNNING".equals(n.path("state").asText()) && n.path("vertices").size() > 0;
-            for (JsonNode v : n.path("vertices")) {
-                running &= "RUNNING".equals(v.path("status").asText());
-            }
-            return running;
-        } catch (java.io.IOException notYet) {
-            return false; // the REST endpoint may be busy while the job restarts
-        }
+        return REST.running(job, false);
     }
 
     private static void cancel(String job) throws Exception {
-        HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                "http://localhost:8081/jobs/"
-                                                        + job
-                                                        + "?mode=cancel"))
-                                .method("PATCH", HttpRequest.BodyPublishers.noBody())
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
+        REST.patch("/jobs/" + job + "?mode=cancel");
     }
 
     private static KafkaProducer<String, byte[]> producer(KafkaSettings kafka) {

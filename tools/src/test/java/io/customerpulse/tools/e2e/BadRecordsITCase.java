@@ -74,7 +74,7 @@ class BadRecordsITCase {
                         l -> Instant.parse(readTree(l).get("event_time").asText())));
         Instant last =
                 Instant.parse(readTree(good.get(good.size() - 1)).get("event_time").asText());
-        long finalWatermark = (Math.floorDiv(last.toEpochMilli(), INTERVAL) + 2) * INTERVAL;
+        long finalWatermark = Sentinels.finalWatermark(last.toEpochMilli(), INTERVAL);
         good.addAll(
                 Sentinels.lines(
                         Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1), "SP-0"));

@@ -133,7 +133,7 @@ final class LiveStack implements BeforeAllCallback {
         List<String> lines =
                 new ArrayList<>(generated.lines.stream().map(GeneratedEvents.Line::json).toList());
         Instant last = generated.lines.get(generated.lines.size() - 1).at();
-        long finalWatermark = (Math.floorDiv(last.toEpochMilli(), INTERVAL) + 2) * INTERVAL;
+        long finalWatermark = Sentinels.finalWatermark(last.toEpochMilli(), INTERVAL);
         lines.addAll(
                 Sentinels.lines(
                         Instant.ofEpochMilli(finalWatermark + BOUND.toMillis() + 1), "SP-0"));
