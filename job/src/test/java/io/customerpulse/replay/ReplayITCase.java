@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.json.AvroJson;
+import io.customerpulse.testing.EventJson;
 import io.customerpulse.testing.Flink;
 import io.customerpulse.testing.GeneratedEvents;
 import io.customerpulse.testing.Replays;
@@ -202,9 +203,9 @@ class ReplayITCase {
         Files.write(
                 input,
                 List.of(
-                        "{\"type\":\"order\",\"event_id\":\"o1\",\"customer_id\":\"early\",\"event_time\":\"2025-01-01T00:00:00Z\",\"marketplace\":\"US\",\"order_id\":\"A1\",\"total_minor\":1000,\"currency\":\"USD\"}",
-                        "{\"type\":\"order\",\"event_id\":\"o2\",\"customer_id\":\"early\",\"event_time\":\"2025-01-20T00:00:00Z\",\"marketplace\":\"US\",\"order_id\":\"A2\",\"total_minor\":1000,\"currency\":\"USD\"}",
-                        "{\"type\":\"order\",\"event_id\":\"o3\",\"customer_id\":\"later\",\"event_time\":\"2025-03-01T00:00:00Z\",\"marketplace\":\"US\",\"order_id\":\"A3\",\"total_minor\":1000,\"currency\":\"USD\"}"),
+                        order("o1", "early", "2025-01-01T00:00:00Z", "A1"),
+                        order("o2", "early", "2025-01-20T00:00:00Z", "A2"),
+                        order("o3", "later", "2025-03-01T00:00:00Z", "A3")),
                 StandardCharsets.UTF_8);
 
         Path out = Replays.replay(dir, input, 1, Map.of("replay.as-of", "2025-02-01T00:00:00Z"));
@@ -220,5 +221,14 @@ class ReplayITCase {
         assertThat(latest).containsOnlyKeys("early", "later");
         assertThat(latest.get("early").get("segment").asText()).isEqualTo("REPEAT");
         assertThat(latest.get("later").get("segment").asText()).isEqualTo("POTENTIAL");
+    }
+
+    private static String order(String id, String customer, String at, String orderId) {
+        return EventJson.order(id)
+                .customer(customer)
+                .at(Instant.parse(at))
+                .with("order_id", orderId)
+                .amount("total_minor", 1000, "USD")
+                .json();
     }
 }

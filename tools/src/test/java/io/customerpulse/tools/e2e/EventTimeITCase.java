@@ -50,9 +50,12 @@ class EventTimeITCase {
         produce(
                 config.kafka(),
                 List.of(
-                        "{\"type\":\"order\",\"event_id\":\"q1\",\"customer_id\":\"quiet-1\",\"event_time\":\""
-                                + longAgo
-                                + "\",\"marketplace\":\"US\",\"order_id\":\"Q1\",\"total_minor\":4200,\"currency\":\"USD\"}"));
+                        EventJson.order("q1")
+                                .customer("quiet-1")
+                                .at(longAgo)
+                                .with("order_id", "Q1")
+                                .amount("total_minor", 4200, "USD")
+                                .json()));
         JobClient job = startLive(config);
         try {
             List<ChurnAlert> alerts =
