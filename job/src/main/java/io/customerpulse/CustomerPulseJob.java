@@ -12,20 +12,16 @@ import io.customerpulse.campaign.CampaignMetricsFunction;
 import io.customerpulse.config.Cli;
 import io.customerpulse.config.ConfigException;
 import io.customerpulse.config.ConfigKey;
-import io.customerpulse.config.JobArgs;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.config.JobParameterOptions;
 import io.customerpulse.ingest.RouteIngested;
 import io.customerpulse.kafka.KafkaSinks;
 import io.customerpulse.kafka.KafkaSources;
 import io.customerpulse.postgres.Migrations;
 import io.customerpulse.postgres.PostgresSinks;
 import io.customerpulse.profile.CustomerProfileOperator;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -35,7 +31,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * The customer-pulse topology, in one method that reads top to bottom. Production, replay and tests
@@ -77,31 +73,13 @@ public final class CustomerPulseJob {
             description =
                     "The customer-pulse job on Kafka and PostgreSQL (flink run ... JAR ARGS).")
     public static final class Arguments implements Callable<Integer> {
-        @Option(
-                names = "--config",
-                paramLabel = "FILE.properties",
-                description = "job parameters (docs/configuration.md); repeatable")
-        List<Path> files = new ArrayList<>();
-
-        @Option(
-                names = "--set",
-                paramLabel = "KEY=VALUE",
-                description = "one job parameter, over the files; repeatable")
-        Map<String, String> set = new LinkedHashMap<>();
+        @Mixin JobParameterOptions parameters = new JobParameterOptions();
 
         JobConfig config;
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> settings = new LinkedHashMap<>();
-            for (Path file : files) {
-                if (!Files.isRegularFile(file)) {
-                    throw new Cli.UsageError("--config: no such file: " + file);
-                }
-                settings.putAll(JobArgs.load(file));
-            }
-            settings.putAll(set);
-            config = JobConfig.parse(settings);
+            config = JobConfig.parse(parameters.settings());
             return 0;
         }
     }

@@ -2,6 +2,7 @@ package io.customerpulse.replay;
 
 import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.config.JobParameterOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -55,11 +57,7 @@ public final class Replay implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
     int parallelism;
 
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description = "a job parameter (docs/configuration.md); repeatable")
-    Map<String, String> extra = new LinkedHashMap<>();
+    @Mixin JobParameterOptions parameters = new JobParameterOptions();
 
     public static void main(String[] args) {
         Cli.exit(new Replay(), args);
@@ -74,7 +72,7 @@ public final class Replay implements Callable<Integer> {
         if (asOf != null) {
             settings.put("replay.as-of", asOf);
         }
-        settings.putAll(extra);
+        settings.putAll(parameters.settings());
         if (parallelism < 1) {
             throw new Cli.UsageError("--parallelism must be at least 1, got " + parallelism);
         }

@@ -7,8 +7,8 @@ import io.customerpulse.clv.GammaGamma;
 import io.customerpulse.clv.ModelFit;
 import io.customerpulse.clv.RfmStats;
 import io.customerpulse.config.Cli;
-import io.customerpulse.config.JobArgs;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.config.JobParameterOptions;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -107,14 +108,7 @@ public final class FitCommand implements Callable<Integer> {
             description = "fewest with a repeat purchase to publish (default: ${DEFAULT-VALUE})")
     int minRepeat;
 
-    @Option(
-            names = "--config",
-            paramLabel = "FILE.properties",
-            description = "job parameters (Kafka, PostgreSQL); repeatable")
-    List<Path> files = new ArrayList<>();
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a job parameter; repeatable")
-    Map<String, String> set = new java.util.LinkedHashMap<>();
+    @Mixin JobParameterOptions parameters = new JobParameterOptions();
 
     public static void main(String[] args) {
         Cli.exit(new FitCommand(), args);
@@ -125,15 +119,7 @@ public final class FitCommand implements Callable<Integer> {
         if (!from.equals("postgres") && !Files.isRegularFile(Path.of(from))) {
             throw new Cli.UsageError("--from: no such file: " + from + " (or give 'postgres')");
         }
-        Map<String, String> settings = new java.util.LinkedHashMap<>();
-        for (Path file : files) {
-            if (!Files.isRegularFile(file)) {
-                throw new Cli.UsageError("--config: no such file: " + file);
-            }
-            settings.putAll(JobArgs.load(file));
-        }
-        settings.putAll(set);
-        JobConfig config = JobConfig.parse(settings);
+        JobConfig config = JobConfig.parse(parameters.settings());
         Map<String, Customer> customers =
                 from.equals("postgres")
                         ? fromPostgres(config.postgres())

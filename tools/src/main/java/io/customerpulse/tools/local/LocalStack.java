@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.config.JobParameterOptions;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
@@ -27,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -41,6 +41,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -100,11 +101,7 @@ public final class LocalStack implements Callable<Integer> {
             description = "database files, checkpoints (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(
-            names = "--set",
-            paramLabel = "KEY=VALUE",
-            description = "a job parameter (docs/configuration.md); repeatable")
-    Map<String, String> extra = new LinkedHashMap<>();
+    @Mixin JobParameterOptions parameters = new JobParameterOptions();
 
     public static void main(String[] args) {
         Cli.exit(new LocalStack(), args);
@@ -128,7 +125,7 @@ public final class LocalStack implements Callable<Integer> {
     }
 
     /** The job parameters of the local stack on these servers, with --set over them. */
-    Map<String, String> settings(String bootstrapServers, String jdbc) {
+    Map<String, String> settings(String bootstrapServers, String jdbc) throws java.io.IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("mode", "live");
         settings.put("kafka.bootstrap-servers", bootstrapServers);
@@ -139,7 +136,7 @@ public final class LocalStack implements Callable<Integer> {
         // time-lapse traffic runs behind the wall clock: event time alone drives timers
         settings.put("watermark.wall-clock-max-delay", "0 ms");
         settings.put("watermark.idleness", "5 s");
-        settings.putAll(extra);
+        settings.putAll(parameters.settings());
         return settings;
     }
 
