@@ -212,7 +212,10 @@ class EventTimeITCase {
                                                     .map(ChurnAlert::getCustomerId)
                                                     .collect(java.util.stream.Collectors.toSet());
                                     return customers.size() < segments.size() ? null : customers;
-                                }))
+                                },
+                                () ->
+                                        transactionsOf(
+                                                config.kafka().topic(KafkaSettings.CHURN_ALERTS))))
                 .isEqualTo(segments.keySet());
     }
 }

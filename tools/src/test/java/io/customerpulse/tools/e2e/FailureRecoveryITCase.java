@@ -68,9 +68,33 @@ class FailureRecoveryITCase {
             assertThat(recoveries).hasSizeGreaterThanOrEqualTo(3);
             assertSameAsReplay(config, replay);
 
-            // exactly once on Kafka. customer-profiles is compacted (the log cleaner may drop old
-            // versions), so it can show duplicates but not losses; segment-changes keeps
-            // everything.
+            // exactly once on Kafka. The tables can equal the replay a checkpoint before the
+            // transaction holding the last records commits, so the committed records are awaited.
+            // customer-profiles is compacted (the log cleaner may drop old versions), so it can
+            // show duplicates but not losses; segment-changes keeps everything.
+            TreeSet<String> expected =
+                    new TreeSet<>(
+                            keyed(replay, "segment_changes", LiveStack::changeRow, n -> "")
+                                    .keySet());
+            String changeTopic = config.kafka().topic(KafkaSettings.SEGMENT_CHANGES);
+            List<String> changes =
+                    await(
+                            "every segment change committed on Kafka",
+                            () -> {
+                                List<String> committed = committedChanges(changeTopic);
+                                return committed.containsAll(expected) ? committed : null;
+                            },
+                            () -> {
+                                List<String> committed = committedChanges(changeTopic);
+                                return "missing "
+                                        + expected.stream()
+                                                .filter(c -> !committed.contains(c))
+                                                .count()
+                                        + " of "
+                                        + expected.size()
+                                        + "; "
+                                        + transactionsOf(changeTopic);
+                            });
             Map<String, List<Long>> versions = new TreeMap<>();
             for (CustomerProfile p :
                     readCommitted(
@@ -83,25 +107,6 @@ class FailureRecoveryITCase {
                     versions.values().stream()
                             .mapToLong(v -> v.size() - v.stream().distinct().count())
                             .sum();
-            List<String> changes = new ArrayList<>();
-            for (SegmentChange c :
-                    readCommitted(
-                            config.kafka().topic(KafkaSettings.SEGMENT_CHANGES),
-                            SegmentChange.class)) {
-                changes.add(
-                        String.join(
-                                "|",
-                                c.getCustomerId(),
-                                c.getAt().toString(),
-                                String.valueOf(c.getFromSegment()),
-                                String.valueOf(c.getToSegment()),
-                                c.getReason(),
-                                Long.toString(c.getVersion())));
-            }
-            TreeSet<String> expected =
-                    new TreeSet<>(
-                            keyed(replay, "segment_changes", LiveStack::changeRow, n -> "")
-                                    .keySet());
             long changeDuplicates = changes.size() - new TreeSet<>(changes).size();
             long changeLosses = expected.stream().filter(c -> !changes.contains(c)).count();
             System.out.printf(
@@ -237,5 +242,22 @@ class FailureRecoveryITCase {
             job.cancel().get();
             db.close();
         }
+    }
+
+    /** The committed segment changes of {@code topic}, one row each, in topic order. */
+    private static List<String> committedChanges(String topic) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (SegmentChange c : readCommitted(topic, SegmentChange.class)) {
+            rows.add(
+                    String.join(
+                            "|",
+                            c.getCustomerId(),
+                            c.getAt().toString(),
+                            String.valueOf(c.getFromSegment()),
+                            String.valueOf(c.getToSegment()),
+                            c.getReason(),
+                            Long.toString(c.getVersion())));
+        }
+        return rows;
     }
 }

@@ -40,8 +40,14 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -473,6 +479,12 @@ final class LiveStack implements BeforeAllCallback {
     }
 
     static <T> T await(String what, Callable<T> probe) throws Exception {
+        return await(what, probe, () -> "");
+    }
+
+    /** As {@link #await(String, Callable)}, with {@code diagnosis} in the failure's message. */
+    static <T> T await(String what, Callable<T> probe, Callable<String> diagnosis)
+            throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
             T value = probe.call();
@@ -481,6 +493,68 @@ final class LiveStack implements BeforeAllCallback {
             }
             Thread.sleep(1_000);
         }
-        throw new AssertionError("timed out waiting for " + what);
+        throw new AssertionError("timed out waiting for " + what + "; " + diagnosis.call());
+    }
+
+    /**
+     * What the broker holds for {@code topic}: records written and committed per partition (end
+     * offset and last stable offset) and the transactions of the topic's job or still open.
+     */
+    static String transactionsOf(String topic) throws Exception {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            List<TopicPartition> partitions =
+                    admin
+                            .describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions()
+                            .stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            var written = admin.listOffsets(latest).all().get();
+            var committed =
+                    admin.listOffsets(
+                                    latest,
+                                    new ListOffsetsOptions(
+                                            org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                            .all()
+                            .get();
+            StringBuilder out = new StringBuilder();
+            for (TopicPartition tp : partitions) {
+                out.append(tp)
+                        .append(" end ")
+                        .append(written.get(tp).offset())
+                        .append(" stable ")
+                        .append(committed.get(tp).offset())
+                        .append("; ");
+            }
+            String prefix = topic.substring(0, topic.indexOf('.') + 1);
+            var listings =
+                    admin.listTransactions().all().get().stream()
+                            .filter(
+                                    l ->
+                                            l.transactionalId().startsWith(prefix)
+                                                    || l.state() == TransactionState.ONGOING)
+                            .toList();
+            var ids = listings.stream().map(TransactionListing::transactionalId).toList();
+            var described = admin.describeTransactions(ids).all().get();
+            for (TransactionListing l : listings) {
+                var d = described.get(l.transactionalId());
+                out.append(l.transactionalId())
+                        .append(' ')
+                        .append(l.state())
+                        .append(" epoch ")
+                        .append(d.producerEpoch())
+                        .append(" partitions ")
+                        .append(d.topicPartitions())
+                        .append("; ");
+            }
+            return out.toString();
+        }
     }
 }
