@@ -5,7 +5,6 @@ import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
-import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.campaign.AdDeltaCombiner;
 import io.customerpulse.campaign.AdEventDedup;
 import io.customerpulse.campaign.CampaignMetricsFunction;
@@ -23,6 +22,7 @@ import io.customerpulse.profile.CustomerProfileOperator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -125,12 +125,16 @@ public final class CustomerPulseJob {
         pipeline.set(PipelineOptions.AUTO_GENERATE_UIDS, false); // a missing uid fails fast
         env.configure(pipeline);
 
-        DataStream<IngestRecord> ingested = sources.events(env, EventWatermarks.of(config));
-
-        SingleOutputStreamOperator<CustomerEvent> events =
-                ingested.process(new RouteIngested(config.horizonMillis()))
-                        .uid(Uids.ROUTE)
-                        .name("route valid / dead-letter");
+        // each input routed in its source's task (chained: no network hop), then joined
+        List<SingleOutputStreamOperator<CustomerEvent>> routed = new ArrayList<>();
+        sources.events(env, EventWatermarks.of(config))
+                .forEach(
+                        (input, ingested) ->
+                                routed.add(
+                                        ingested.process(new RouteIngested(config.horizonMillis()))
+                                                .uid(Uids.route(input))
+                                                .name("route valid / dead-letter")));
+        DataStream<CustomerEvent> events = union(routed, s -> s);
 
         DataStream<ClvModel> clvModels = sources.clvModels(env).broadcast();
         SingleOutputStreamOperator<CustomerProfile> profiles =
@@ -143,7 +147,7 @@ public final class CustomerPulseJob {
                         .uid(Uids.PROFILES);
 
         DataStream<CampaignDelta> adDeltas =
-                events.getSideOutput(Outputs.AD_EVENTS)
+                union(routed, s -> s.getSideOutput(Outputs.AD_EVENTS))
                         .keyBy(AdEventDedup::key)
                         .process(new AdEventDedup(config.dedup().retention()))
                         .uid(Uids.AD_DEDUP)
@@ -168,6 +172,16 @@ public final class CustomerPulseJob {
                         profiles.getSideOutput(Outputs.CHURN_ALERTS),
                         campaigns,
                         profiles.getSideOutput(Outputs.LATE_EVENTS),
-                        events.getSideOutput(Outputs.REJECTED)));
+                        union(routed, s -> s.getSideOutput(Outputs.REJECTED))));
+    }
+
+    private static <T> DataStream<T> union(
+            List<SingleOutputStreamOperator<CustomerEvent>> routed,
+            Function<SingleOutputStreamOperator<CustomerEvent>, DataStream<T>> output) {
+        DataStream<T> first = output.apply(routed.get(0));
+        for (int i = 1; i < routed.size(); i++) {
+            first = first.union(output.apply(routed.get(i)));
+        }
+        return first;
     }
 }

@@ -2,6 +2,7 @@ package io.customerpulse;
 
 import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.IngestRecord;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -14,7 +15,12 @@ import org.apache.flink.util.Collector;
  * the one definition) to each of its partitions.
  */
 public interface PulseSources {
-    DataStream<IngestRecord> events(
+    /**
+     * One stream per input, by a name that is stable across releases (it names the router chained
+     * to it: {@link Uids#route}). Kept apart, not unioned, so that each input's router runs in its
+     * source's task, with no network hop between decoding and routing.
+     */
+    Map<String, DataStream<IngestRecord>> events(
             StreamExecutionEnvironment env, WatermarkStrategy<IngestRecord> watermarks);
 
     /**

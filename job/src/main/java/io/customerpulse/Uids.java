@@ -7,7 +7,6 @@ package io.customerpulse;
  */
 public final class Uids {
     public static final String SOURCE = "events-source";
-    public static final String ROUTE = "route-ingested";
     public static final String PROFILES = "customer-profiles";
     public static final String AD_DEDUP = "ad-event-dedup";
     public static final String AD_DELTAS = "ad-event-deltas";
@@ -22,6 +21,15 @@ public final class Uids {
     public static final String PG_SEGMENT_CHANGES = "postgres-segment-change";
     public static final String PG_CAMPAIGNS = "postgres-campaign-daily";
     public static final String CLV_MODELS_NONE = "clv-models-none";
+
+    /**
+     * The uid of the (stateless) router chained to the source of {@code input}. (Until one router
+     * per source, a single router "route-ingested" behind the union of the sources; its savepoint
+     * entry is empty, so old savepoints restore.)
+     */
+    public static String route(String input) {
+        return "route-ingested-" + input;
+    }
 
     /** The uid of the Kafka source of an input topic. */
     public static String kafkaSource(String input) {

@@ -22,8 +22,10 @@ class MaxParallelismTest {
                 env,
                 JobConfig.parse(job),
                 (e, w) ->
-                        e.fromData(List.of(new io.customerpulse.avro.IngestRecord()))
-                                .uid(Uids.SOURCE),
+                        Map.of(
+                                "data",
+                                e.fromData(List.of(new io.customerpulse.avro.IngestRecord()))
+                                        .uid(Uids.SOURCE)),
                 ReplayRunner.fileSinks(Path.of("target", "max-parallelism")));
         return env;
     }

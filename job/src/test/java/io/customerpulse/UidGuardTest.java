@@ -39,8 +39,10 @@ class UidGuardTest {
                 env,
                 JobConfig.parse(Map.of("mode", "replay")),
                 (e, w) ->
-                        e.fromData(List.of(new io.customerpulse.avro.IngestRecord()))
-                                .uid(Uids.SOURCE),
+                        Map.of(
+                                "data",
+                                e.fromData(List.of(new io.customerpulse.avro.IngestRecord()))
+                                        .uid(Uids.SOURCE)),
                 ReplayRunner.fileSinks(java.nio.file.Path.of("target", "uid-guard")));
         assertFixedUids(env.getStreamGraph());
     }

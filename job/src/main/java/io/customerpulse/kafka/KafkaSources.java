@@ -6,7 +6,9 @@ import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.EventNormalizer;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
@@ -41,17 +43,17 @@ public final class KafkaSources implements PulseSources {
     }
 
     @Override
-    public DataStream<IngestRecord> events(
+    public Map<String, DataStream<IngestRecord>> events(
             StreamExecutionEnvironment env, WatermarkStrategy<IngestRecord> watermarks) {
         EventNormalizer normalizer = new EventNormalizer(config);
-        DataStream<IngestRecord> all = null;
+        Map<String, DataStream<IngestRecord>> streams = new LinkedHashMap<>();
         for (String input : INPUTS) {
-            DataStream<IngestRecord> stream =
+            streams.put(
+                    input,
                     env.fromSource(source(input, normalizer), watermarks, "kafka " + input)
-                            .uid(Uids.kafkaSource(input));
-            all = all == null ? stream : all.union(stream);
+                            .uid(Uids.kafkaSource(input)));
         }
-        return all;
+        return streams;
     }
 
     /**

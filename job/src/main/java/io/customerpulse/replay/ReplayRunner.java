@@ -49,15 +49,19 @@ public final class ReplayRunner {
         String source = input.getFileName().toString();
         PulseSources sources =
                 (e, watermarks) ->
-                        e.fromSource(
-                                        FileSource.forRecordStreamFormat(
-                                                        new JsonEventFormat(decoder, source),
-                                                        new org.apache.flink.core.fs.Path(
-                                                                input.toAbsolutePath().toUri()))
-                                                .build(),
-                                        watermarks,
-                                        "events file")
-                                .uid(Uids.SOURCE);
+                        Map.of(
+                                "file",
+                                e.fromSource(
+                                                FileSource.forRecordStreamFormat(
+                                                                new JsonEventFormat(
+                                                                        decoder, source),
+                                                                new org.apache.flink.core.fs.Path(
+                                                                        input.toAbsolutePath()
+                                                                                .toUri()))
+                                                        .build(),
+                                                watermarks,
+                                                "events file")
+                                        .uid(Uids.SOURCE));
         CustomerPulseJob.buildTopology(env, fixed, sources, fileSinks(parts));
         env.execute("customer-pulse replay of " + source);
 
