@@ -25,7 +25,9 @@ public final class EventWatermarks {
             long bound = w.maxOutOfOrderness().toMillis();
             long idle = w.idleness().toMillis();
             return WatermarkStrategy.<IngestRecord>forGenerator(
-                            ctx -> new LiveWatermarks(bound, idle, maxDelay))
+                            ctx ->
+                                    new LiveWatermarks(
+                                            bound, idle, maxDelay, ctx.getInputActivityClock()))
                     .withTimestampAssigner(EVENT_TIME);
         }
         WatermarkStrategy<IngestRecord> bounded =

@@ -46,7 +46,7 @@ public final class Customer {
     long lastOrderAt = NONE;
     long lastInteractionAt = NONE;
 
-    /** Has clicked or interacted. */
+    /** Has clicked, interacted or returned something: a PROSPECT before any order (DESIGN 5). */
     boolean engaged;
 
     Segment segment;

@@ -179,7 +179,10 @@ public final class ProfileEngine implements Serializable {
         long at = e.getEventTime().toEpochMilli();
         switch (e.getKind()) {
             case ORDER -> applyOrder(c, e, at, t);
-            case RETURN -> applyReturn(c, e);
+            case RETURN -> {
+                c.engaged = true; // a buyer whose order we have not seen is still a prospect
+                applyReturn(c, e);
+            }
             case CLICK -> {
                 c.engaged = true;
                 ledger.addClick(c.ads, e, t);

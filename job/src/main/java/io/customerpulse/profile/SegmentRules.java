@@ -18,7 +18,13 @@ public final class SegmentRules implements Serializable {
         this.urgentLookback = limits.urgentLookback().toMillis();
     }
 
-    /** The segment of a customer in state {@code c} at event time {@code now}; null when none. */
+    /**
+     * The segment of a customer in state {@code c} at event time {@code now}; null before any
+     * activity (impressions are none). A customer with returns but no order is a PROSPECT (DESIGN
+     * section 5 is silent; the order lies before the data, or is not seen yet), so a customer who
+     * has had a label always has one: a return brings a returns-only customer back from CHURN_RISK
+     * to PROSPECT.
+     */
     public Segment evaluate(Customer c, long now) {
         long churnAt = churnDeadline(c);
         if (churnAt != Customer.NONE && now >= churnAt) {

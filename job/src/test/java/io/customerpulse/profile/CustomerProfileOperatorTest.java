@@ -316,6 +316,35 @@ class CustomerProfileOperatorTest {
         }
     }
 
+    /**
+     * A customer whose only events are returns (the order lies before the data, or is not seen yet)
+     * is a prospect, and so has a label to come back to from CHURN_RISK. It once changed to no
+     * segment at all, which the segment_change table refuses (the job failed).
+     */
+    @Test
+    void shouldLabelACustomerWithOnlyReturnsProspectAndBringThemBackFromChurnRisk()
+            throws Exception {
+        try (ProfileHarness h = new ProfileHarness()) {
+            h.send(refund("c1", "A1", 1_000, T0));
+            Instant back = T0.plus(DAY.multipliedBy(61));
+            h.send(refund("c1", "A2", 1_000, back));
+            h.watermark(back);
+            assertThat(h.changes())
+                    .extracting(
+                            SegmentChange::getFromSegment,
+                            SegmentChange::getToSegment,
+                            SegmentChange::getAt)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple(null, Segment.PROSPECT, T0),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    Segment.PROSPECT,
+                                    Segment.CHURN_RISK,
+                                    T0.plus(DAY.multipliedBy(60))),
+                            org.assertj.core.groups.Tuple.tuple(
+                                    Segment.CHURN_RISK, Segment.PROSPECT, back));
+        }
+    }
+
     @Test
     void shouldTakeNoEffectBeyondTheHorizon() throws Exception {
         Instant asOf = T0.plus(DAY.multipliedBy(30));

@@ -45,7 +45,7 @@ class SegmentRulesTest {
         Customer clicked = state(0, 0, 0, 0);
         clicked.engaged = true;
         assertThat(rules.evaluate(clicked, 1)).isEqualTo(Segment.PROSPECT);
-        assertThat(rules.evaluate(state(0, 0, 0, 0), 1)).isNull(); // a return only
+        assertThat(rules.evaluate(state(0, 0, 0, 0), 1)).isNull(); // not engaged: impressions
     }
 
     @Test

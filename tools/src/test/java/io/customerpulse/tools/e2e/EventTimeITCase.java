@@ -158,6 +158,47 @@ class EventTimeITCase {
     }
 
     /**
+     * A backlog read for longer than the idleness is not late: only a partition without records for
+     * that long advances with the wall clock. (The source's main output, which Kafka's reader never
+     * feeds a record, once advanced the whole source with the wall clock once the idleness had
+     * passed since the start, and the rest of the backlog was late.)
+     */
+    @Test
+    void shouldReadABacklogLongerThanTheIdlenessWithoutLateEvents() throws Exception {
+        String prefix = "backlog.";
+        Map<String, String> settings = liveSettings(prefix);
+        settings.put("kafka.bounded", "true");
+        settings.put("watermark.max-out-of-orderness", "1 h");
+        settings.put("watermark.idleness", "500 ms");
+        JobConfig config = JobConfig.parse(settings);
+        Topics.create(config.kafka(), 1, (short) 1);
+        GeneratedEvents generated = new GeneratedEvents(22, 3_000, START, Duration.ofDays(150));
+        produce(config.kafka(), generated.lines.stream().map(GeneratedEvents.Line::json).toList());
+
+        long started = System.nanoTime();
+        startLive(config).getJobExecutionResult().get(4, java.util.concurrent.TimeUnit.MINUTES);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        assertThat(took)
+                .as("the backlog takes longer than the idleness")
+                .isGreaterThan(Duration.ofSeconds(2));
+        await( // the final commit's markers reach the partitions just after the job has finished
+                "the churn alerts committed",
+                () ->
+                        readCommitted(
+                                                config.kafka().topic(KafkaSettings.CHURN_ALERTS),
+                                                ChurnAlert.class)
+                                        .isEmpty()
+                                ? null
+                                : true);
+        assertThat(
+                        readCommitted(
+                                config.kafka().topic(KafkaSettings.LATE_EVENTS),
+                                io.customerpulse.avro.LateEvent.class))
+                .as("%d events read in %s", generated.lines.size(), took)
+                .isEmpty();
+    }
+
+    /**
      * A bounded backfill in live mode without an as-of time ends with the final watermark: time
      * ends (at the wall clock: nothing is stamped later) and the job finishes. It once ran forever,
      * a dormant buyer's weekly check re-arming itself at Long.MAX_VALUE.
@@ -215,7 +256,29 @@ class EventTimeITCase {
                                 },
                                 () ->
                                         transactionsOf(
-                                                config.kafka().topic(KafkaSettings.CHURN_ALERTS))))
+                                                        config.kafka()
+                                                                .topic(KafkaSettings.CHURN_ALERTS))
+                                                + withoutAlert(config, segments.keySet())))
                 .isEqualTo(segments.keySet());
+    }
+
+    /** The customers of {@code customers} without a committed churn alert, with their changes. */
+    private static String withoutAlert(JobConfig config, Set<String> customers) throws Exception {
+        Set<String> missing = new java.util.TreeSet<>(customers);
+        readCommitted(config.kafka().topic(KafkaSettings.CHURN_ALERTS), ChurnAlert.class)
+                .forEach(a -> missing.remove(a.getCustomerId()));
+        Map<String, String> changes =
+                query(
+                        config.postgres().url(),
+                        "select customer_id || ' ' || version, to_segment || ' at ' || at ||"
+                                + " ' from ' || coalesce(from_segment, 'null') from segment_change",
+                        r -> r.getString(1),
+                        r -> r.getString(2));
+        StringBuilder out = new StringBuilder("without an alert: ").append(missing);
+        changes.entrySet().stream()
+                .filter(e -> missing.contains(e.getKey().substring(0, e.getKey().indexOf(' '))))
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.append("; ").append(e.getKey()).append(' ').append(e.getValue()));
+        return out.toString();
     }
 }
