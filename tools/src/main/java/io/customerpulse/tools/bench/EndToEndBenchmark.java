@@ -60,6 +60,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class EndToEndBenchmark {
     private EndToEndBenchmark() {}
 
+    /** {@code settings} with the job parameters of {@code --job key=value,...} over them. */
+    private static Map<String, String> withJobOptions(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(settings);
+        for (String kv : System.getProperty("bench.job", "").split(",")) {
+            if (!kv.isBlank()) {
+                all.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        return all;
+    }
+
     static void run(Map<String, String> o, Path dir) throws Exception {
         long backlog = Long.parseLong(o.getOrDefault("--backlog", "1000000"));
         int seconds = Integer.parseInt(o.getOrDefault("--seconds", "60"));
@@ -83,7 +94,7 @@ public final class EndToEndBenchmark {
             settings.put("kafka.group-id", "bench-drain");
             settings.put("watermark.idleness", "1 s");
             settings.put("watermark.wall-clock-max-delay", (2 * backlog + 3_600_000) + " ms");
-            JobConfig drainConfig = JobConfig.parse(settings);
+            JobConfig drainConfig = JobConfig.parse(withJobOptions(settings));
             // phase 2, a new job from the latest offsets: a quiet partition must not hold time
             // back by more than the bound: it counts as idle after the bound and then advances
             // with the wall clock minus the bound (events are stamped with the wall clock here),
@@ -92,7 +103,7 @@ public final class EndToEndBenchmark {
             settings.put("kafka.group-id", "bench-live");
             settings.put("watermark.idleness", bound.toMillis() + " ms");
             settings.put("watermark.wall-clock-max-delay", bound.toMillis() + " ms");
-            JobConfig config = JobConfig.parse(settings);
+            JobConfig config = JobConfig.parse(withJobOptions(settings));
             Topics.create(config.kafka(), 2, (short) 1);
 
             Configuration flink =
