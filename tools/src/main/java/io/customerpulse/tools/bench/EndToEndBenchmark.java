@@ -63,11 +63,7 @@ public final class EndToEndBenchmark {
     /** {@code settings} with the job parameters of {@code --job key=value,...} over them. */
     private static Map<String, String> withJobOptions(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(settings);
-        for (String kv : System.getProperty("bench.job", "").split(",")) {
-            if (!kv.isBlank()) {
-                all.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            }
-        }
+        all.putAll(ProfileBenchmark.keyValues("bench.job"));
         return all;
     }
 
@@ -112,12 +108,7 @@ public final class EndToEndBenchmark {
             flink.setString(
                     "execution.checkpointing.dir",
                     dir.resolve("e2e-checkpoints").toAbsolutePath().toUri().toString());
-            for (String kv : System.getProperty("bench.flink", "").split(",")) { // --flink
-                if (!kv.isBlank()) {
-                    flink.setString(
-                            kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-                }
-            }
+            ProfileBenchmark.keyValues("bench.flink").forEach(flink::setString); // --flink
             int port;
             try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
                 port = socket.getLocalPort();

@@ -359,6 +359,17 @@ public final class ProfileBenchmark implements Callable<Integer> {
         return jobSettings(variant).withAsOf(java.time.Instant.ofEpochMilli(ev.lastTime()));
     }
 
+    /** The settings of system property {@code name} ({@code key=value,key=value}), in order. */
+    static Map<String, String> keyValues(String name) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String kv : System.getProperty(name, "").split(",")) {
+            if (!kv.isBlank()) {
+                out.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
+        return out;
+    }
+
     /** The job's defaults with {@code -Dbench.job=key=value,key=value} over them. */
     static JobConfig jobSettings() {
         return jobSettings(Map.of());
@@ -366,11 +377,7 @@ public final class ProfileBenchmark implements Callable<Integer> {
 
     private static JobConfig jobSettings(Map<String, String> variant) {
         Map<String, String> settings = new HashMap<>();
-        for (String kv : System.getProperty("bench.job", "").split(",")) {
-            if (!kv.isBlank()) {
-                settings.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            }
-        }
+        settings.putAll(keyValues("bench.job"));
         variant.forEach(
                 (key, value) -> {
                     if (isJobParameter(key)) {
@@ -436,11 +443,7 @@ public final class ProfileBenchmark implements Callable<Integer> {
                 "execution.checkpointing.externalized-checkpoint-retention",
                 "DELETE_ON_CANCELLATION");
         // -Dbench.flink=key=value,key=value: Flink settings to try (e.g. the timer service)
-        for (String kv : System.getProperty("bench.flink", "").split(",")) {
-            if (!kv.isBlank()) {
-                conf.setString(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
-            }
-        }
+        keyValues("bench.flink").forEach(conf::setString);
         variant.forEach(
                 (key, value) -> {
                     if (!isJobParameter(key)) {
