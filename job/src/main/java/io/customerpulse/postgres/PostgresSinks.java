@@ -17,10 +17,11 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 /**
- * Writes the dashboard tables through Flink's JDBC sink, batched. Every statement is idempotent, so
- * the at-least-once sink replaying a batch after a failure never double-counts or moves a row
- * backwards: profiles and campaign days are upserted only when the incoming version is newer;
- * segment changes are inserted once per natural key.
+ * Writes the dashboard tables through Flink's JDBC sink, batched, each from a thread of its own
+ * ({@link BackgroundJdbcSink}: the task thread only hands rows over). Every statement is
+ * idempotent, so the at-least-once sink replaying a batch after a failure never double-counts or
+ * moves a row backwards: profiles and campaign days are upserted only when the incoming version is
+ * newer; segment changes are inserted once per natural key.
  */
 public final class PostgresSinks implements PulseSinks {
     static final String UPSERT_PROFILE =
@@ -85,20 +86,21 @@ public final class PostgresSinks implements PulseSinks {
     @Override
     public void attach(Streams s) {
         s.profiles()
-                .sinkTo(sink(UPSERT_PROFILE, PostgresSinks::profile))
+                .sinkTo(sink("customer_profile", UPSERT_PROFILE, PostgresSinks::profile))
                 .uid(Uids.PG_PROFILES)
                 .name("postgres customer_profile");
         s.segmentChanges()
-                .sinkTo(sink(INSERT_SEGMENT_CHANGE, PostgresSinks::segmentChange))
+                .sinkTo(sink("segment_change", INSERT_SEGMENT_CHANGE, PostgresSinks::segmentChange))
                 .uid(Uids.PG_SEGMENT_CHANGES)
                 .name("postgres segment_change");
         s.campaignDaily()
-                .sinkTo(sink(UPSERT_CAMPAIGN_DAY, PostgresSinks::campaignDay))
+                .sinkTo(sink("campaign_daily", UPSERT_CAMPAIGN_DAY, PostgresSinks::campaignDay))
                 .uid(Uids.PG_CAMPAIGNS)
                 .name("postgres campaign_daily");
     }
 
-    private <T> CloseQuietlyJdbcSink<T> sink(String sql, JdbcStatementBuilder<T> statement) {
+    private <T> BackgroundJdbcSink<T> sink(
+            String table, String sql, JdbcStatementBuilder<T> statement) {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                         .withUrl(pg.url())
@@ -108,7 +110,7 @@ public final class PostgresSinks implements PulseSinks {
         if (password != null) {
             connection.withPassword(password);
         }
-        return new CloseQuietlyJdbcSink<>(
+        return new BackgroundJdbcSink<>(
                 JdbcSink.<T>builder()
                         .withQueryStatement(sql, statement)
                         .withExecutionOptions(
@@ -117,7 +119,9 @@ public final class PostgresSinks implements PulseSinks {
                                         .withBatchIntervalMs(pg.batchInterval().toMillis())
                                         .withMaxRetries(pg.maxRetries())
                                         .build())
-                        .buildAtLeastOnce(connection.build()));
+                        .buildAtLeastOnce(connection.build()),
+                "postgres writer " + table,
+                2 * pg.batchSize()); // a batch being written and the next one filling
     }
 
     static void profile(PreparedStatement ps, CustomerProfile p) throws SQLException {
