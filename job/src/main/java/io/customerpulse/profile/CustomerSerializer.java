@@ -91,6 +91,13 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
 
     @Override
     public void serialize(Customer c, DataOutputView out) throws IOException {
+        StateBytes w = new StateBytes(256);
+        write(c, w);
+        out.write(w.bytes, 0, w.length);
+    }
+
+    /** The customer's bytes, into {@code w} (one {@code write} to Flink's view afterwards). */
+    static void write(Customer c, StateBytes w) {
         int flags =
                 (c.firstOrderAt != Customer.NONE ? FIRST_ORDER : 0)
                         | (c.secondOrderAt != Customer.NONE ? SECOND_ORDER : 0)
@@ -103,74 +110,74 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
                         | (c.engaged ? ENGAGED : 0)
                         | (c.ads.acquisitionDecided() ? ACQUISITION_DECIDED : 0)
                         | (c.ads.cacMinor() != Customer.NONE ? CAC : 0);
-        writeVarInt(out, flags);
-        writeVarLong(out, c.ordersTotal);
-        writeVarLong(out, c.gmvMinor);
-        writeVarLong(out, c.refundsMinor);
-        writeVarLong(out, c.returnedOrders);
-        writeVarLong(out, c.version);
-        writeVarInt(out, c.purchaseDays);
-        writeVarLong(out, c.firstDayValueMinor);
-        writeVarLong(out, c.repeatValueMinor);
-        writeIf(out, flags, FIRST_ORDER, c.firstOrderAt);
-        writeIf(out, flags, SECOND_ORDER, c.secondOrderAt);
-        writeIf(out, flags, LAST_ORDER, c.lastOrderAt);
-        writeIf(out, flags, LAST_INTERACTION, c.lastInteractionAt);
+        w.writeVarLong(flags);
+        w.writeVarLong(c.ordersTotal);
+        w.writeVarLong(c.gmvMinor);
+        w.writeVarLong(c.refundsMinor);
+        w.writeVarLong(c.returnedOrders);
+        w.writeVarLong(c.version);
+        w.writeVarLong(c.purchaseDays);
+        w.writeVarLong(c.firstDayValueMinor);
+        w.writeVarLong(c.repeatValueMinor);
+        writeIf(w, flags, FIRST_ORDER, c.firstOrderAt);
+        writeIf(w, flags, SECOND_ORDER, c.secondOrderAt);
+        writeIf(w, flags, LAST_ORDER, c.lastOrderAt);
+        writeIf(w, flags, LAST_INTERACTION, c.lastInteractionAt);
         if ((flags & SEGMENT) != 0) {
-            out.writeByte(c.segment.ordinal());
-            writeVarLong(out, c.segmentSince);
+            w.writeByte(c.segment.ordinal());
+            w.writeVarLong(c.segmentSince);
         }
-        writeIf(out, flags, HIGH_VALUE_UNTIL, c.highValueUntil);
-        writeIf(out, flags, NOW, c.now);
-        writeIf(out, flags, WAKE_UP, c.wakeUpAt);
-        StringValue.writeString(c.ads.acquisitionCampaign(), out);
-        writeIf(out, flags, CAC, c.ads.cacMinor());
+        writeIf(w, flags, HIGH_VALUE_UNTIL, c.highValueUntil);
+        writeIf(w, flags, NOW, c.now);
+        writeIf(w, flags, WAKE_UP, c.wakeUpAt);
+        w.writeString(c.ads.acquisitionCampaign());
+        writeIf(w, flags, CAC, c.ads.cacMinor());
 
-        writeVarInt(out, c.returnedIdCount);
+        w.writeVarLong(c.returnedIdCount);
         for (int i = 0; i < c.returnedIdCount; i++) {
-            StringValue.writeString(c.returnedIds[i], out);
+            w.writeString(c.returnedIds[i]);
         }
-        writeVarInt(out, c.orderCount);
+        w.writeVarLong(c.orderCount);
         long previous = 0;
         for (int i = 0; i < c.orderCount; i++) {
-            writeVarLong(out, c.orderTimes[i] - previous); // ascending: small deltas
+            w.writeVarLong(c.orderTimes[i] - previous); // ascending: small deltas
             previous = c.orderTimes[i];
         }
-        writeVarInt(out, c.seenCount); // each id: time (delta), length, UTF-8 bytes
+        w.writeVarLong(c.seenCount); // each id: time (delta), length, UTF-8 bytes
         previous = 0;
         for (int p = 0; p < c.seenLength; ) {
             long at = SeenIds.at(c.seen, p);
-            writeVarLong(out, at - previous);
+            w.writeVarLong(at - previous);
             previous = at;
             int length = SeenIds.length(c.seen, p);
-            writeVarInt(out, length);
-            out.write(c.seen, p + SeenIds.HEADER, length);
+            w.writeVarLong(length);
+            w.write(c.seen, p + SeenIds.HEADER, length);
             p += SeenIds.HEADER + length;
         }
         Clicks clicks = c.ads.clicks();
-        writeVarInt(out, clicks.size());
+        w.writeVarLong(clicks.size());
         for (int i = 0; i < clicks.size(); i++) {
-            StringValue.writeString(clicks.eventId(i), out);
-            writeVarLong(out, clicks.at(i));
-            StringValue.writeString(clicks.campaign(i), out);
-            writeVarLong(out, clicks.cost(i));
+            w.writeString(clicks.eventId(i));
+            w.writeVarLong(clicks.at(i));
+            w.writeString(clicks.campaign(i));
+            w.writeVarLong(clicks.cost(i));
         }
         List<CreditedOrder> credited = c.ads.credited();
-        writeVarInt(out, credited.size());
+        w.writeVarLong(credited.size());
         for (int k = 0; k < credited.size(); k++) {
             CreditedOrder o = credited.get(k);
-            StringValue.writeString(o.orderId(), out);
-            writeVarLong(out, o.at());
-            writeVarInt(out, o.credits());
+            w.writeString(o.orderId());
+            w.writeVarLong(o.at());
+            w.writeVarLong(o.credits());
             for (int i = 0; i < o.credits(); i++) {
-                StringValue.writeString(o.campaigns()[i], out);
-                writeVarLong(out, o.clickAt()[i]);
-                writeVarLong(out, o.amountMinor()[i]);
+                w.writeString(o.campaigns()[i]);
+                w.writeVarLong(o.clickAt()[i]);
+                w.writeVarLong(o.amountMinor()[i]);
             }
         }
-        writeVarInt(out, c.pending.size());
+        w.writeVarLong(c.pending.size());
         for (int k = 0; k < c.pending.size(); k++) {
-            writeEvent(c.pending.get(k), out);
+            writeEvent(c.pending.get(k), w);
         }
     }
 
@@ -270,20 +277,20 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
      * The waiting event's twelve fields, in schema order. {@code CustomerSerializerTest} checks the
      * count against the schema, so a field added to CustomerEvent cannot be forgotten here.
      */
-    private static void writeEvent(CustomerEvent e, DataOutputView out) throws IOException {
-        StringValue.writeString(e.getEventId(), out);
-        StringValue.writeString(e.getCustomerId(), out);
-        writeVarLong(out, e.getEventTime().toEpochMilli());
-        StringValue.writeString(e.getMarketplace(), out);
-        out.writeByte(e.getKind().ordinal());
-        StringValue.writeString(e.getOrderId(), out);
-        writeVarLong(out, e.getAmountMinor());
-        StringValue.writeString(e.getCampaignId(), out);
-        StringValue.writeString(e.getAdGroupId(), out);
-        StringValue.writeString(e.getAsin(), out);
-        StringValue.writeString(e.getInteractionType(), out);
+    private static void writeEvent(CustomerEvent e, StateBytes w) {
+        w.writeString(e.getEventId());
+        w.writeString(e.getCustomerId());
+        w.writeVarLong(e.getEventTime().toEpochMilli());
+        w.writeString(e.getMarketplace());
+        w.writeByte(e.getKind().ordinal());
+        w.writeString(e.getOrderId());
+        w.writeVarLong(e.getAmountMinor());
+        w.writeString(e.getCampaignId());
+        w.writeString(e.getAdGroupId());
+        w.writeString(e.getAsin());
+        w.writeString(e.getInteractionType());
         Integer rating = e.getRating();
-        writeVarInt(out, rating == null ? 0 : rating + 1);
+        w.writeVarLong(rating == null ? 0 : rating + 1);
     }
 
     private static CustomerEvent readEvent(DataInputView in) throws IOException {
@@ -304,10 +311,9 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
         return e;
     }
 
-    private static void writeIf(DataOutputView out, int flags, int bit, long value)
-            throws IOException {
+    private static void writeIf(StateBytes w, int flags, int bit, long value) {
         if ((flags & bit) != 0) {
-            writeVarLong(out, value);
+            w.writeVarLong(value);
         }
     }
 
@@ -316,15 +322,6 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
     }
 
     /** Zig-zag, then 7 bits a byte (as Avro and protobuf do). */
-    static void writeVarLong(DataOutputView out, long value) throws IOException {
-        long v = (value << 1) ^ (value >> 63);
-        while ((v & ~0x7FL) != 0) {
-            out.writeByte((int) ((v & 0x7F) | 0x80));
-            v >>>= 7;
-        }
-        out.writeByte((int) v);
-    }
-
     static long readVarLong(DataInputView in) throws IOException {
         long v = 0;
         int shift = 0;
@@ -339,10 +336,6 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
                 throw new IOException("malformed variable-length integer in customer state");
             }
         }
-    }
-
-    private static void writeVarInt(DataOutputView out, int value) throws IOException {
-        writeVarLong(out, value);
     }
 
     private static int readVarInt(DataInputView in) throws IOException {

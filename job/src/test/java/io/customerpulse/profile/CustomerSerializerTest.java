@@ -81,6 +81,29 @@ class CustomerSerializerTest {
         assertThat(copied.getCopyOfBuffer()).isEqualTo(direct.getCopyOfBuffer());
     }
 
+    /**
+     * The bytes of {@link #rich()} in format 1, as the release before {@link StateBytes} wrote them
+     * (through {@code DataOutputView} and {@code StringValue}): a change of encoding without a new
+     * format number fails here. (Taken from a first {@code rich()} in a fresh JVM.)
+     */
+    private static final String RICH_IN_FORMAT_1 =
+            "fe1f04a09005a01f020a04c0bb01e0d403c0adb792aa6580f4e2e4aa6580f4e2e4aa6580d4c889ac"
+                    + "650280e495b7ab6580e495b7ab6580d4c889ac6580c4fbdbac650553502d31b2010203413104c0ad"
+                    + "b792aa65c0c6ab520a8084b092aa65046131c0a90708652d4131c0c6ab5208652d413280f0b25204"
+                    + "723280f0b252046133040361318084b092aa650553502d31b20103613380d4c889ac650553502d32"
+                    + "f00104034131c0adb792aa65020553502d318084b092aa65c0bb0103413280f4e2e4aa6502055350"
+                    + "2d318084b092aa65e0d4030405652d413303633180c4fbdbac6503555300034133904e0000000000"
+                    + "03693403633180c4fbdbac650355530400000003473105423030580a504147455f564945570a";
+
+    @Test
+    void shouldWriteFormatOneByteForByteAsReleased() throws Exception {
+        io.customerpulse.testing.Events.restartIds(); // the ids of a first rich() in a JVM
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(rich(), out);
+        assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer()))
+                .isEqualTo(RICH_IN_FORMAT_1);
+    }
+
     @Test
     void shouldReadBackAnEmptyCustomer() throws Exception {
         assertThat(roundTrip(serializer, serializer, new Customer()))
