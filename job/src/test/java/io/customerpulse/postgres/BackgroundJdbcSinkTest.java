@@ -106,11 +106,11 @@ class BackgroundJdbcSinkTest {
     void shouldFailTheTaskAtTheNextRowOrFlushOnceTheDatabaseFailed() throws Exception {
         Database db = new Database();
         db.failOn = "row 2";
-        db.database.countDown();
         BackgroundWriter<String> writer = new BackgroundWriter<>(db, "test writer", 16);
         for (int i = 0; i < 5; i++) {
-            writer.write("row " + i, null);
+            writer.write("row " + i, null); // the database is closed: all five are handed over
         }
+        db.database.countDown(); // now row 2 fails on the writer thread
         assertThatThrownBy(() -> writer.flush(false))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("Writing to PostgreSQL failed: connection refused");
