@@ -31,15 +31,13 @@ public final class AvroBytes {
         return out.toByteArray();
     }
 
-    /** Decodes one record of {@code type}; bytes left over are an error. */
+    /** Decodes one record of {@code type}; bytes left over or out of bounds are an error. */
     public static <T extends SpecificRecord> T decode(Class<T> type, byte[] bytes)
             throws IOException {
+        SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
+        AvroBounds.check(reader.getSchema(), bytes, 0);
         BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
-        T record = new SpecificDatumReader<>(type).read(null, decoder);
-        if (!decoder.isEnd()) {
-            throw new IOException("trailing bytes after the record");
-        }
-        return record;
+        return reader.read(null, decoder);
     }
 
     /** The input topic of a replay-format type: order, return, ad, interaction. */

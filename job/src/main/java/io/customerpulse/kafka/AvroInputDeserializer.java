@@ -21,8 +21,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Decodes a record of an input topic (Avro binary of the topic's schema in {@code avro/input/}) and
- * validates it. Whatever does not decode — empty, truncated, another schema's bytes, trailing bytes
- * — or breaks a rule becomes a rejection carrying topic, partition, offset and the bytes.
+ * validates it. Whatever does not decode — empty, truncated, another schema's bytes, trailing
+ * bytes, a length prefix longer than the message ({@link AvroBounds}) — or breaks a rule becomes a
+ * rejection carrying topic, partition, offset and the bytes.
  */
 public final class AvroInputDeserializer implements KafkaRecordDeserializationSchema<IngestRecord> {
     private final Class<? extends SpecificRecord> type;
@@ -79,12 +80,9 @@ public final class AvroInputDeserializer implements KafkaRecordDeserializationSc
         if (reader == null) {
             reader = new SpecificDatumReader<>((Class<SpecificRecord>) type);
         }
+        AvroBounds.check(reader.getSchema(), bytes, 0); // nothing allocated for a corrupt length
         decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
-        SpecificRecord r = reader.read(null, decoder);
-        if (!decoder.isEnd()) {
-            throw new IOException("trailing bytes after the record");
-        }
-        return r;
+        return reader.read(null, decoder);
     }
 
     @Override

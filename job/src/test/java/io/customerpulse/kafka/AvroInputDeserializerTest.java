@@ -1,0 +1,153 @@
+package io.customerpulse.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.customerpulse.avro.IngestRecord;
+import io.customerpulse.avro.OrderLine;
+import io.customerpulse.avro.OrderPlaced;
+import io.customerpulse.avro.RejectedEvent;
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.ingest.EventNormalizer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** Input records that do not decode: rejected with a reason, never an error out of the source. */
+class AvroInputDeserializerTest {
+    private final AvroInputDeserializer orders =
+            new AvroInputDeserializer(
+                    OrderPlaced.class,
+                    new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))));
+
+    private static OrderPlaced order(int lines) {
+        List<OrderLine> items = new ArrayList<>();
+        for (int i = 0; i < lines; i++) {
+            items.add(new OrderLine("B00" + i, 1, 1_000L));
+        }
+        return OrderPlaced.newBuilder()
+                .setEventId("e1")
+                .setCustomerId("c1")
+                .setEventTime(Instant.parse("2025-03-01T10:00:00Z"))
+                .setMarketplace("US")
+                .setOrderId("o1")
+                .setLines(items)
+                .setTotalMinor(1_000L * lines)
+                .setCurrency("USD")
+                .build();
+    }
+
+    private List<IngestRecord> deserialize(byte[] value) {
+        List<IngestRecord> out = new ArrayList<>();
+        orders.deserialize(
+                new ConsumerRecord<>("orders", 0, 7L, null, value),
+                new Collector<>() {
+                    @Override
+                    public void collect(IngestRecord r) {
+                        out.add(r);
+                    }
+
+                    @Override
+                    public void close() {}
+                });
+        return out;
+    }
+
+    /** The prefix of an encoded order up to its line count: the five fields before it. */
+    private static int linesCountAt(byte[] encoded, int lines) {
+        byte[] tail = AvroBytes.encode(order(lines)); // same fields: the count is where they differ
+        int at = 0;
+        while (encoded[at] == tail[at]) {
+            at++;
+        }
+        return at;
+    }
+
+    private static byte[] zigzag(long n) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        long v = (n << 1) ^ (n >> 63);
+        while ((v & ~0x7fL) != 0) {
+            out.write((int) ((v & 0x7f) | 0x80));
+            v >>>= 7;
+        }
+        out.write((int) v);
+        return out.toByteArray();
+    }
+
+    private static byte[] splice(byte[] bytes, int at, int dropped, byte[] inserted) {
+        byte[] out = new byte[bytes.length - dropped + inserted.length];
+        System.arraycopy(bytes, 0, out, 0, at);
+        System.arraycopy(inserted, 0, out, at, inserted.length);
+        System.arraycopy(
+                bytes, at + dropped, out, at + inserted.length, bytes.length - at - dropped);
+        return out;
+    }
+
+    @Test
+    void shouldDecodeAValidOrder() {
+        List<IngestRecord> out = deserialize(AvroBytes.encode(order(2)));
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getRejected()).isNull();
+        assertThat(out.get(0).getEvent().getCustomerId()).isEqualTo("c1");
+    }
+
+    @Test
+    void shouldDeadLetterACorruptItemCountWithoutAllocatingForIt() {
+        byte[] valid = AvroBytes.encode(order(1));
+        int at = linesCountAt(valid, 2);
+        assertThat(valid[at]).isEqualTo(zigzag(1)[0]);
+        // 600 million lines in a message of 80 bytes: Avro would allocate an array of 2.4 GB
+        byte[] corrupt = splice(valid, at, 1, zigzag(600_000_000L));
+
+        List<IngestRecord> out = deserialize(corrupt);
+
+        assertThat(out).hasSize(1);
+        RejectedEvent r = out.get(0).getRejected();
+        assertThat(r.getReason()).isEqualTo("MALFORMED");
+        assertThat(r.getDetail()).contains("array of 600000000 items");
+        assertThat(r.getOffset()).isEqualTo(7L);
+        assertThat(r.getPayload().array()).isEqualTo(corrupt);
+    }
+
+    @Test
+    void shouldDeadLetterACorruptStringLength() {
+        byte[] valid = AvroBytes.encode(order(1));
+        // the event id is the first field: its length prefix is byte 0 ("e1": 2 bytes)
+        assertThat(valid[0]).isEqualTo(zigzag(2)[0]);
+        byte[] corrupt = splice(valid, 0, 1, zigzag(1_900_000_000L));
+
+        RejectedEvent r = deserialize(corrupt).get(0).getRejected();
+
+        assertThat(r.getReason()).isEqualTo("MALFORMED");
+        assertThat(r.getDetail()).contains("string of 1900000000 bytes");
+    }
+
+    @Test
+    void shouldRefuseTrailingBytesAndShortMessages() throws IOException {
+        byte[] valid = AvroBytes.encode(order(1));
+        assertThatCode(() -> AvroBounds.check(OrderPlaced.getClassSchema(), valid, 0))
+                .doesNotThrowAnyException();
+        byte[] longer = Arrays.copyOf(valid, valid.length + 1);
+        assertThatThrownBy(() -> AvroBounds.check(OrderPlaced.getClassSchema(), longer, 0))
+                .hasMessageContaining("trailing bytes");
+        byte[] shorter = Arrays.copyOf(valid, valid.length - 1);
+        assertThatThrownBy(() -> AvroBounds.check(OrderPlaced.getClassSchema(), shorter, 0))
+                .hasMessageContaining("message ends");
+        assertThat(deserialize(longer).get(0).getRejected().getDetail()).contains("trailing bytes");
+    }
+
+    @Test
+    void shouldAcceptEveryRecordAvroWrites() throws IOException {
+        for (int lines : new int[] {0, 1, 100}) {
+            AvroBounds.check(OrderPlaced.getClassSchema(), AvroBytes.encode(order(lines)), 0);
+        }
+    }
+}
