@@ -13,7 +13,11 @@ import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.config.JobConfig;
 import java.io.Serializable;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -58,7 +62,21 @@ public final class EventNormalizer implements Serializable {
         }
     }
 
-    /** A rejection record. */
+    /** The most bytes of the original record a rejection carries. */
+    public static final int MAX_PAYLOAD_BYTES = 64 * 1024;
+
+    /** The most characters of the detail and of each id a rejection carries. */
+    static final int MAX_DETAIL_CHARS = 1_000;
+
+    static final int MAX_ID_CHARS = 256;
+
+    /**
+     * A rejection record. It is bounded whatever the input: the payload, the detail and the ids are
+     * cut to {@link #MAX_PAYLOAD_BYTES}, {@link #MAX_DETAIL_CHARS} and {@link #MAX_ID_CHARS}, with
+     * the original size and a SHA-256 of the whole payload kept. Else a record near Kafka's message
+     * limit, wrapped with its reason and source, would exceed it and fail the dead-letter sink at
+     * every restart.
+     */
     public static IngestRecord rejected(
             RejectReason reason,
             String detail,
@@ -66,18 +84,37 @@ public final class EventNormalizer implements Serializable {
             byte[] payload,
             String eventId,
             String customerId) {
+        byte[] original = payload == null ? new byte[0] : payload;
+        byte[] kept =
+                original.length > MAX_PAYLOAD_BYTES
+                        ? Arrays.copyOf(original, MAX_PAYLOAD_BYTES)
+                        : original;
         RejectedEvent rejected =
                 RejectedEvent.newBuilder()
                         .setReason(reason.name())
-                        .setDetail(detail)
+                        .setDetail(cut(detail, MAX_DETAIL_CHARS))
                         .setSource(ref.source())
                         .setPartition(ref.partition())
                         .setOffset(ref.offset())
-                        .setEventId(eventId)
-                        .setCustomerId(customerId)
-                        .setPayload(ByteBuffer.wrap(payload == null ? new byte[0] : payload))
+                        .setEventId(cut(eventId, MAX_ID_CHARS))
+                        .setCustomerId(cut(customerId, MAX_ID_CHARS))
+                        .setPayload(ByteBuffer.wrap(kept))
+                        .setPayloadSize(original.length)
+                        .setPayloadSha256(sha256(original))
                         .build();
         return new IngestRecord(null, rejected);
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Validates and converts; throws a {@link Rejection} naming the first rule broken. */
@@ -111,6 +148,7 @@ public final class EventNormalizer implements Serializable {
                                 + line.getUnitPriceMinor());
             }
         }
+        text("marketplace", o.getMarketplace());
         return b.setKind(EventKind.ORDER)
                 .setMarketplace(o.getMarketplace())
                 .setOrderId(o.getOrderId())
@@ -122,6 +160,7 @@ public final class EventNormalizer implements Serializable {
         CustomerEvent.Builder b =
                 common(r.getEventId(), r.getCustomerId(), true, r.getEventTime(), wall);
         id("order_id", r.getOrderId(), true);
+        text("marketplace", r.getMarketplace());
         return b.setKind(EventKind.RETURN)
                 .setMarketplace(r.getMarketplace())
                 .setOrderId(r.getOrderId())
@@ -135,6 +174,8 @@ public final class EventNormalizer implements Serializable {
                 common(a.getEventId(), a.getCustomerId(), click, a.getEventTime(), wall);
         id("campaign_id", a.getCampaignId(), true);
         id("ad_group_id", a.getAdGroupId(), false);
+        text("marketplace", a.getMarketplace());
+        text("asin", a.getAsin());
         return b.setKind(click ? EventKind.CLICK : EventKind.IMPRESSION)
                 .setMarketplace(a.getMarketplace())
                 .setCampaignId(a.getCampaignId())
@@ -154,6 +195,9 @@ public final class EventNormalizer implements Serializable {
         if (rating != null && (rating < 1 || rating > 5)) {
             throw new Rejection(RejectReason.INVALID_RATING, "rating " + rating + " is not 1-5");
         }
+        text("marketplace", i.getMarketplace());
+        text("interaction_type", i.getInteractionType());
+        text("asin", i.getAsin());
         return b.setKind(EventKind.INTERACTION)
                 .setMarketplace(i.getMarketplace())
                 .setInteractionType(i.getInteractionType())
@@ -193,6 +237,18 @@ public final class EventNormalizer implements Serializable {
                 .setEventId(eventId)
                 .setCustomerId(customerId == null ? "" : customerId)
                 .setEventTime(time);
+    }
+
+    /**
+     * A free-text field the event carries on (into late events, profiles): no longer than an id, so
+     * that every output record stays far below Kafka's message limit.
+     */
+    private void text(String field, String value) throws Rejection {
+        if (value != null && value.length() > maxIdLength) {
+            throw new Rejection(
+                    RejectReason.FIELD_TOO_LONG,
+                    field + " has " + value.length() + " characters, more than " + maxIdLength);
+        }
     }
 
     private void id(String field, String value, boolean required) throws Rejection {

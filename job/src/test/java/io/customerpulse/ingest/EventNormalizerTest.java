@@ -171,4 +171,66 @@ class EventNormalizerTest {
         assertThat(reasonOf(i.build())).isEqualTo("VALID");
         assertThat(reasonOf(i.setRating(6).build())).isEqualTo("INVALID_RATING");
     }
+
+    @Test
+    void shouldBoundARejectionWhateverTheRecordCarries() throws Exception {
+        // a record just under Kafka's default message limit (1 MB), with a huge id: wrapped as it
+        // is, reason, detail and ids added, it would exceed the limit and fail the sink
+        byte[] payload = new byte[1_000_000];
+        new java.util.Random(7).nextBytes(payload);
+        String hugeId = "x".repeat(900_000);
+        IngestRecord out =
+                EventNormalizer.rejected(
+                        RejectReason.FIELD_TOO_LONG,
+                        "customer_id has 900000 characters: " + hugeId,
+                        new SourceRef("orders", 3, 42),
+                        payload,
+                        hugeId,
+                        hugeId);
+        var r = out.getRejected();
+        assertThat(r.getPayload().remaining()).isEqualTo(EventNormalizer.MAX_PAYLOAD_BYTES);
+        assertThat(r.getPayloadSize()).isEqualTo(1_000_000);
+        assertThat(r.getPayloadSha256())
+                .isEqualTo(
+                        java.util.HexFormat.of()
+                                .formatHex(
+                                        java.security.MessageDigest.getInstance("SHA-256")
+                                                .digest(payload)));
+        assertThat(r.getDetail()).hasSizeLessThanOrEqualTo(1_000);
+        assertThat(r.getCustomerId()).hasSizeLessThanOrEqualTo(256);
+        assertThat(r.getEventId()).hasSizeLessThanOrEqualTo(256);
+        int encoded = io.customerpulse.kafka.AvroBytes.encode(out).length;
+        assertThat(encoded).isLessThan(80 * 1024);
+    }
+
+    @Test
+    void shouldKeepAShortPayloadWhole() {
+        IngestRecord out =
+                EventNormalizer.rejected(
+                        RejectReason.MALFORMED,
+                        "empty",
+                        new SourceRef("orders", 0, 1),
+                        new byte[] {1, 2, 3},
+                        null,
+                        null);
+        assertThat(out.getRejected().getPayload().remaining()).isEqualTo(3);
+        assertThat(out.getRejected().getPayloadSize()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRejectFreeTextLongerThanAnId() {
+        // carried on into late events and profiles: unbounded, one would exceed Kafka's limit
+        String huge = "R".repeat(900_000);
+        Interaction.Builder i =
+                Interaction.newBuilder()
+                        .setEventId("i1")
+                        .setCustomerId("c1")
+                        .setEventTime(NOW)
+                        .setMarketplace("US")
+                        .setInteractionType(huge);
+        assertThat(reasonOf(i.build())).isEqualTo("FIELD_TOO_LONG");
+        assertThat(reasonOf(i.setInteractionType("REVIEW").setAsin(huge).build()))
+                .isEqualTo("FIELD_TOO_LONG");
+        assertThat(reasonOf(order().setMarketplace(huge).build())).isEqualTo("FIELD_TOO_LONG");
+    }
 }
