@@ -2,6 +2,8 @@ package io.customerpulse.clv;
 
 import io.customerpulse.avro.ClvModel;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A served CLV model: what the job predicts for one customer from the fitted BG/NBD and Gamma-Gamma
@@ -63,6 +65,52 @@ public final class ClvScorer implements Serializable {
             return "Gamma-Gamma q must exceed 1 (the mean value is γp/(q − 1)): q = " + m.getQ();
         }
         return null;
+    }
+
+    /**
+     * Why this scorer cannot be served, or null: it must score every reference customer (new and
+     * old, none to a thousand repeat purchases on distinct days, recent and twenty years back) with
+     * finite, non-negative figures and a probability of being alive within [0, 1]. Parameters that
+     * pass {@link #problem} can still make the hypergeometric series diverge or divide by zero (a +
+     * b below 1, say); a model like that, once served, would fail the task at the first customer it
+     * scores, and again after every restart, since the served model is kept in state.
+     */
+    public String scoringProblem() {
+        for (RfmStats c : REFERENCE_CUSTOMERS) {
+            Prediction p;
+            try {
+                p = predict(c);
+            } catch (ArithmeticException | IllegalArgumentException e) {
+                return "scoring " + c + " fails: " + e.getMessage();
+            }
+            if (!(p.pAlive() >= 0 && p.pAlive() <= 1)
+                    || !(p.expectedOrders90d() >= 0)
+                    || !(p.clv() >= 0)
+                    || !Double.isFinite(p.expectedOrders90d())
+                    || !Double.isFinite(p.clv())) {
+                return "scores " + c + " as " + p;
+            }
+        }
+        return null;
+    }
+
+    private static final List<RfmStats> REFERENCE_CUSTOMERS = referenceCustomers();
+
+    private static List<RfmStats> referenceCustomers() {
+        List<RfmStats> all = new ArrayList<>();
+        for (double x : new double[] {0, 1, 3, 20, 1_000}) {
+            for (double T : new double[] {0, 1, 13, 52, 260, 1_040}) {
+                for (double tx : new double[] {0, T / 2, T}) {
+                    if (x > tx * 7) {
+                        continue; // repeat purchases are on distinct days after the first
+                    }
+                    for (double mx : x == 0 ? new double[] {0} : new double[] {0.01, 30, 10_000}) {
+                        all.add(new RfmStats(x, tx, T, mx));
+                    }
+                }
+            }
+        }
+        return List.copyOf(all);
     }
 
     public String modelId() {

@@ -205,6 +205,16 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         models = getOperatorStateBackend().getBroadcastState(CLV_MODEL);
         ClvModel served = models.get(SERVED);
         scorer = served == null ? null : scorerOf(served);
+        String restoredProblem = scorer == null ? null : scorer.scoringProblem();
+        if (restoredProblem != null) {
+            // served by a version that did not validate models by scoring: not served again
+            LOG.error(
+                    "CLV model {} restored from state is not served: {}",
+                    served.getModelId(),
+                    restoredProblem);
+            models.remove(SERVED);
+            scorer = null;
+        }
         copyState = !getKeyedStateBackend().isSafeToReuseKVState();
         cache =
                 new CustomerCache(
@@ -297,6 +307,10 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     public void processElement2(StreamRecord<ClvModel> record) throws Exception {
         ClvModel model = record.getValue();
         String problem = ClvScorer.problem(model);
+        ClvScorer candidate = problem == null ? scorerOf(model) : null;
+        if (candidate != null) {
+            problem = candidate.scoringProblem();
+        }
         if (problem != null) {
             modelsRejected.inc();
             LOG.error(
@@ -312,7 +326,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
             return;
         }
         models.put(SERVED, model);
-        scorer = scorerOf(model);
+        scorer = candidate;
         LOG.info("serving CLV model {} ({} customers)", model.getModelId(), model.getCustomers());
     }
 

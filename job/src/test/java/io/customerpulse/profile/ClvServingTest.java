@@ -162,6 +162,24 @@ class ClvServingTest {
     }
 
     @Test
+    void shouldRejectAModelThatCannotScoreEveryCustomer() throws Exception {
+        // valid parameters one by one, but α this small puts z = t / (α + T + t) so close to 1
+        // for a new customer that the hypergeometric series does not converge
+        ClvModel diverging = model("diverging", T0.plusSeconds(60), VALUE.q());
+        diverging.setAlpha(1e-9);
+        assertThat(ClvScorer.problem(diverging)).isNull();
+        assertThat(ClvScorer.of(diverging, 12, 0.01).scoringProblem()).contains("fails");
+        try (ProfileHarness h = new ProfileHarness()) {
+            h.serve(model("m1"));
+            h.serve(diverging);
+            h.send(order("c1", 1_000, T0));
+            h.watermark(T0);
+            assertThat(h.latest().getClvModel()).isEqualTo("m1");
+            assertThat(h.latest().getPredictedClvMinor()).isNotNull();
+        }
+    }
+
+    @Test
     void shouldKeepServingTheModelAfterARestore() throws Exception {
         OperatorSubtaskState snapshot;
         try (ProfileHarness h = new ProfileHarness()) {
