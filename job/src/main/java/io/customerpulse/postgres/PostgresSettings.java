@@ -19,6 +19,23 @@ public record PostgresSettings(
 
     public static final String PASSWORD_ENV = "CUSTOMER_PULSE_POSTGRES_PASSWORD";
 
+    /**
+     * Driver settings the job's connections always carry (a parameter of the same name in {@code
+     * postgres.url} wins). Without a socket timeout a database that stops answering, rather than
+     * refusing, blocks a writer forever: checkpoints expire while the task waits in a socket read,
+     * and a task that cannot be cancelled gets its TaskManager killed. With them a write fails
+     * after 30 s, the task restarts and retries like after any failed write; a connection attempt
+     * gives up after 10 s.
+     */
+    public static java.util.Properties driverDefaults() {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("connectTimeout", "10"); // seconds, to open the TCP connection
+        p.setProperty("loginTimeout", "10"); // seconds, until the server has greeted and accepted
+        p.setProperty("socketTimeout", "30"); // seconds without an answer to a statement
+        p.setProperty("tcpKeepAlive", "true");
+        return p;
+    }
+
     /** The password from the environment, or null. */
     public static String password() {
         String p = System.getenv(PASSWORD_ENV);

@@ -106,6 +106,8 @@ public final class PostgresSinks implements PulseSinks {
                         .withUrl(pg.url())
                         .withDriverName("org.postgresql.Driver")
                         .withUsername(pg.user());
+        PostgresSettings.driverDefaults()
+                .forEach((k, v) -> connection.withProperty((String) k, (String) v));
         String password = PostgresSettings.password();
         if (password != null) {
             connection.withPassword(password);

@@ -66,6 +66,48 @@ public final class LocalPostgres implements AutoCloseable {
         return pg.getPort();
     }
 
+    /**
+     * Stops the server and every backend with SIGSTOP: a database that stops answering without
+     * refusing (connections stay open, new ones are accepted by the kernel and never greeted).
+     */
+    public void freeze() throws IOException {
+        signal("-STOP");
+    }
+
+    /** Resumes a {@link #freeze frozen} server (SIGCONT). */
+    public void thaw() throws IOException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException {
+        String port = "-p " + port() + " ";
+        ProcessHandle server =
+                ProcessHandle.allProcesses()
+                        .filter(
+                                p ->
+                                        p.info()
+                                                .commandLine()
+                                                .map(
+                                                        c ->
+                                                                c.contains("postgres")
+                                                                        && c.contains(port))
+                                                .orElse(false))
+                        .findFirst()
+                        .orElseThrow(() -> new IOException("no PostgreSQL process on " + port));
+        java.util.List<String> kill = new java.util.ArrayList<>(java.util.List.of("kill", signal));
+        kill.add(Long.toString(server.pid()));
+        server.descendants().forEach(p -> kill.add(Long.toString(p.pid())));
+        try {
+            int exit = new ProcessBuilder(kill).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IOException(String.join(" ", kill) + " exited " + exit);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         pg.close();
