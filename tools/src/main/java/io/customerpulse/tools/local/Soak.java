@@ -13,6 +13,7 @@ import io.customerpulse.replay.ReplayRunner;
 import io.customerpulse.testkit.CampaignRows;
 import io.customerpulse.testkit.FlinkRest;
 import io.customerpulse.testkit.Sentinels;
+import io.customerpulse.testkit.TableRows;
 import io.customerpulse.testkit.TopicReader;
 import io.customerpulse.testkit.TrafficGenerator;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -192,7 +192,7 @@ public final class Soak implements Callable<Integer> {
             }
         }
 
-        Map<String, Map<String, String>> expected = expected(reference);
+        Map<String, Map<String, String>> expected = expected(reference, config.postgres().url());
         Map<String, Map<String, String>> actual = Map.of();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
@@ -246,39 +246,61 @@ public final class Soak implements Callable<Integer> {
                                             "    %s: expected %s, found %s%n",
                                             key, e.get(key), a.get(key)));
         }
-        // read_committed: records become visible when the checkpoint after them completes
-        List<String> changes = new ArrayList<>();
+        // read_committed: records become visible when the checkpoint after them completes. The
+        // whole records are compared as multisets: a record twice is a duplicate even if another
+        // is missing, and one that differs in any field counts as lost and unexpected.
+        List<String> fields =
+                SegmentChange.getClassSchema().getFields().stream().map(f -> f.name()).toList();
+        Map<String, Integer> wanted = new TreeMap<>();
+        for (String line : Files.readAllLines(reference.resolve("segment_changes.jsonl"))) {
+            wanted.merge(TableRows.of(AvroJson.MAPPER.readTree(line), fields), 1, Integer::sum);
+        }
+        int expectedRecords = wanted.values().stream().mapToInt(Integer::intValue).sum();
+        Map<String, Integer> found = new TreeMap<>();
         long topicDeadline = System.currentTimeMillis() + 90_000;
         while (System.currentTimeMillis() < topicDeadline) {
-            changes.clear();
+            found.clear();
             for (SegmentChange c :
                     TopicReader.readCommitted(
                             config.kafka().clientProperties(),
                             config.kafka().topic(KafkaSettings.SEGMENT_CHANGES),
                             SegmentChange.class)) {
-                changes.add(
-                        c.getCustomerId()
-                                + "|"
-                                + c.getAt()
-                                + "|"
-                                + c.getToSegment()
-                                + "|"
-                                + c.getVersion());
+                found.merge(
+                        TableRows.of(AvroJson.MAPPER.readTree(AvroJson.toJson(c)), fields),
+                        1,
+                        Integer::sum);
             }
-            if (changes.size() >= expected.get("segment_change").size()) {
+            if (found.values().stream().mapToInt(Integer::intValue).sum() >= expectedRecords) {
                 break;
             }
             Thread.sleep(2_000);
         }
-        long duplicates = changes.size() - new TreeSet<>(changes).size();
-        long losses = expected.get("segment_change").size() - new TreeSet<>(changes).size();
+        long losses = 0;
+        long duplicates = 0;
+        long unexpected = 0;
+        for (var e : wanted.entrySet()) {
+            int got = found.getOrDefault(e.getKey(), 0);
+            losses += Math.max(0, e.getValue() - got);
+            duplicates += Math.max(0, got - e.getValue());
+        }
+        for (var e : found.entrySet()) {
+            if (!wanted.containsKey(e.getKey())) {
+                unexpected += e.getValue();
+            }
+        }
         System.out.printf(
-                "  topic segment-changes  records %6d (expected %d), duplicates %d, losses %d%n",
-                changes.size(),
-                expected.get("segment_change").size(),
+                "  topic segment-changes  records %6d (expected %d), duplicates %d, losses %d,"
+                        + " unexpected %d%n",
+                found.values().stream().mapToInt(Integer::intValue).sum(),
+                expectedRecords,
                 duplicates,
-                Math.max(0, losses));
-        exit |= duplicates != 0 || losses != 0 ? 1 : 0;
+                losses,
+                unexpected);
+        wanted.keySet().stream()
+                .filter(k -> !found.containsKey(k))
+                .limit(3)
+                .forEach(k -> System.out.printf("    lost: %s%n", k));
+        exit |= duplicates + losses + unexpected != 0 ? 1 : 0;
         cancel(jobId);
         System.out.println(
                 exit == 0 ? "soak: nothing lost, nothing doubled" : "soak: DIFFERENCES FOUND");
@@ -469,20 +491,26 @@ public final class Soak implements Callable<Integer> {
         producer.send(AvroBytes.inputRecord(kafka, n, partition, null));
     }
 
-    /** The undisturbed run's tables, as comparable rows. */
-    private static Map<String, Map<String, String>> expected(Path out) throws Exception {
+    /**
+     * The undisturbed run's tables, as comparable rows: customers and segment changes whole (every
+     * column of the table, {@link TableRows}), campaign days as {@link CampaignRows}, whose version
+     * an upgrade from an earlier release may leave lower.
+     */
+    private static Map<String, Map<String, String>> expected(Path out, String jdbc)
+            throws Exception {
+        List<String> profileColumns;
+        List<String> changeColumns;
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            profileColumns = TableRows.columns(c, "customer_profile");
+            changeColumns = TableRows.columns(c, "segment_change");
+        }
         Map<String, Map<String, String>> t = new TreeMap<>();
         t.put(
                 "customer_profile",
                 rows(
                         out.resolve("profiles.jsonl"),
                         n -> n.get("customer_id").asText(),
-                        n ->
-                                n.get("version").asText()
-                                        + "|"
-                                        + n.get("gmv_minor").asText()
-                                        + "|"
-                                        + n.get("segment").asText("null")));
+                        n -> TableRows.of(n, profileColumns)));
         t.put(
                 "segment_change",
                 rows(
@@ -493,7 +521,7 @@ public final class Soak implements Callable<Integer> {
                                         + Instant.parse(n.get("at").asText())
                                         + "|"
                                         + n.get("to_segment").asText(),
-                        n -> n.get("version").asText()));
+                        n -> TableRows.of(n, changeColumns)));
         t.put(
                 "campaign_daily",
                 rows(
@@ -520,16 +548,28 @@ public final class Soak implements Callable<Integer> {
         Map<String, Map<String, String>> t = new TreeMap<>();
         try (Connection c = DriverManager.getConnection(jdbc);
                 Statement s = c.createStatement()) {
-            t.put(
-                    "customer_profile",
-                    query(
-                            s,
-                            "SELECT customer_id, version || '|' || gmv_minor || '|' || coalesce(segment, 'null') FROM customer_profile"));
-            t.put(
-                    "segment_change",
-                    query(
-                            s,
-                            "SELECT customer_id || '|' || to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') || '|' || to_segment, version::text FROM segment_change"));
+            List<String> profileColumns = TableRows.columns(c, "customer_profile");
+            Map<String, String> profiles = new TreeMap<>();
+            try (ResultSet r = s.executeQuery("SELECT * FROM customer_profile")) {
+                while (r.next()) {
+                    profiles.put(r.getString("customer_id"), TableRows.of(r, profileColumns));
+                }
+            }
+            t.put("customer_profile", profiles);
+            List<String> changeColumns = TableRows.columns(c, "segment_change");
+            Map<String, String> changes = new TreeMap<>();
+            try (ResultSet r = s.executeQuery("SELECT * FROM segment_change")) {
+                while (r.next()) {
+                    changes.put(
+                            r.getString("customer_id")
+                                    + "|"
+                                    + r.getTimestamp("at").toInstant()
+                                    + "|"
+                                    + r.getString("to_segment"),
+                            TableRows.of(r, changeColumns));
+                }
+            }
+            t.put("segment_change", changes);
             t.put(
                     "campaign_daily",
                     query(
@@ -542,10 +582,6 @@ public final class Soak implements Callable<Integer> {
         } catch (java.sql.SQLException e) {
             return Map.of();
         }
-        // Instant.toString drops a zero millisecond part; align the database's rendering
-        Map<String, String> changes = new TreeMap<>();
-        t.get("segment_change").forEach((k, v) -> changes.put(k.replace(".000Z", "Z"), v));
-        t.put("segment_change", changes);
         return t;
     }
 

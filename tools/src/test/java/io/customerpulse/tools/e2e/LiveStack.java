@@ -16,6 +16,7 @@ import io.customerpulse.testkit.CampaignRows;
 import io.customerpulse.testkit.EmbeddedKafka;
 import io.customerpulse.testkit.LocalPostgres;
 import io.customerpulse.testkit.Sentinels;
+import io.customerpulse.testkit.TableRows;
 import io.customerpulse.testkit.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -247,15 +248,31 @@ final class LiveStack implements BeforeAllCallback {
     /** Tables and the profiles topic equal the replay's outputs. */
     static void assertSameAsReplay(JobConfig config, Path replay) throws Exception {
         String db = config.postgres().url();
+        // whole rows, every column but the write's wall clock (the tables exist once the job ran
+        // its migrations, which it does before its first record)
+        List<String> profileColumns = await("the tables", () -> columns(db, "customer_profile"));
+        List<String> changeColumns = await("the tables", () -> columns(db, "segment_change"));
         Map<String, String> profiles =
                 keyed(
                         replay,
                         "profiles",
                         n -> n.get("customer_id").asText(),
-                        LiveStack::profileRow);
+                        n -> TableRows.of(n, profileColumns));
+        Map<String, Long> versions = new TreeMap<>();
+        keyed(
+                        replay,
+                        "profiles",
+                        n -> n.get("customer_id").asText(),
+                        n -> n.get("version").asText())
+                .forEach((k, v) -> versions.put(k, Long.parseLong(v)));
         TreeSet<String> changes =
                 new TreeSet<>(
-                        keyed(replay, "segment_changes", LiveStack::changeRow, n -> "").keySet());
+                        keyed(
+                                        replay,
+                                        "segment_changes",
+                                        n -> TableRows.of(n, changeColumns),
+                                        n -> "")
+                                .keySet());
         Map<String, String> campaigns =
                 keyed(
                         replay,
@@ -270,7 +287,7 @@ final class LiveStack implements BeforeAllCallback {
                                 db,
                                 "SELECT * FROM customer_profile",
                                 r -> r.getString("customer_id"),
-                                LiveStack::profileRow));
+                                r -> TableRows.of(r, profileColumns)));
         awaitEqual(
                 "segment_change",
                 changes,
@@ -279,7 +296,7 @@ final class LiveStack implements BeforeAllCallback {
                                 query(
                                                 db,
                                                 "SELECT * FROM segment_change",
-                                                LiveStack::changeRow,
+                                                r -> TableRows.of(r, changeColumns),
                                                 r -> "")
                                         .keySet()));
         awaitEqual(
@@ -291,8 +308,6 @@ final class LiveStack implements BeforeAllCallback {
                                 "SELECT * FROM campaign_daily",
                                 r -> r.getString("campaign_id") + " " + r.getString("day"),
                                 CampaignRows::of));
-        Map<String, Long> versions = new TreeMap<>();
-        profiles.forEach((k, v) -> versions.put(k, Long.parseLong(v.split("\\|")[1])));
         awaitEqual(
                 "customer-profiles topic (read_committed)",
                 versions,
@@ -396,6 +411,15 @@ final class LiveStack implements BeforeAllCallback {
         return m;
     }
 
+    /** The table's columns, or null while the job has not created it yet. */
+    private static List<String> columns(String db, String table) {
+        try (Connection c = DriverManager.getConnection(db)) {
+            return TableRows.columns(c, table);
+        } catch (java.sql.SQLException notYet) {
+            return null;
+        }
+    }
+
     static String instant(JsonNode n) {
         return n.isNull() ? "null" : Instant.parse(n.asText()).toString();
     }
@@ -403,40 +427,6 @@ final class LiveStack implements BeforeAllCallback {
     static String instant(ResultSet r, String column) throws Exception {
         java.time.OffsetDateTime t = r.getObject(column, java.time.OffsetDateTime.class);
         return t == null ? "null" : t.toInstant().toString();
-    }
-
-    static String profileRow(JsonNode n) {
-        return String.join(
-                "|",
-                n.get("customer_id").asText(),
-                n.get("version").asText(),
-                n.get("orders_total").asText(),
-                n.get("gmv_minor").asText(),
-                n.get("refunds_minor").asText(),
-                n.get("returned_orders").asText(),
-                n.get("orders_90d").asText(),
-                n.get("segment").asText("null"),
-                instant(n.get("segment_since")),
-                n.get("acquisition_campaign").asText("null"),
-                n.get("cac_minor").asText("null"),
-                instant(n.get("updated_at")));
-    }
-
-    static String profileRow(ResultSet r) throws Exception {
-        return String.join(
-                "|",
-                r.getString("customer_id"),
-                r.getString("version"),
-                r.getString("orders_total"),
-                r.getString("gmv_minor"),
-                r.getString("refunds_minor"),
-                r.getString("returned_orders"),
-                r.getString("orders_90d"),
-                String.valueOf(r.getString("segment")),
-                instant(r, "segment_since"),
-                String.valueOf(r.getString("acquisition_campaign")),
-                String.valueOf(r.getString("cac_minor")),
-                instant(r, "updated_at"));
     }
 
     static String changeRow(JsonNode n) {
