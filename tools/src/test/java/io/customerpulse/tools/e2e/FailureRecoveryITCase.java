@@ -260,6 +260,81 @@ class FailureRecoveryITCase {
         }
     }
 
+    /**
+     * PostgreSQL stops answering (SIGSTOP of the server and its backends) while the job writes:
+     * with the driver defaults of {@code PostgresSettings.driverDefaults()} (nothing in the URL)
+     * the writer gives up, the job restarts while the database is frozen, and once it answers again
+     * the tables equal the replay, with no TaskManager lost. Without a socket timeout the writer
+     * waited in its socket read for the whole freeze and the job never noticed.
+     */
+    @Test
+    void shouldGiveUpOnAPostgresThatStopsAnsweringAndCatchUp(@InjectMiniCluster MiniCluster cluster)
+            throws Exception {
+        LocalPostgres db = LocalPostgres.start(dir.resolve("hung-pg"));
+        String prefix = "hung.";
+        Map<String, String> settings = deterministicSettings(prefix);
+        settings.put("postgres.url", db.database("hung")); // no timeouts of its own
+        settings.put("postgres.max-retries", "1");
+        JobConfig config = JobConfig.parse(settings);
+        Topics.create(config.kafka(), 1, (short) 1);
+
+        Scenario scenario = scenario("hung", 17, 150);
+        List<String> lines = scenario.lines();
+        JobClient job = startLive(config, fixedDelayRestarts("1 s"));
+        try {
+            produce(config.kafka(), lines.subList(0, lines.size() / 2));
+            await(
+                    "the job's first rows in customer_profile",
+                    () -> {
+                        try {
+                            return query(
+                                                    config.postgres().url(),
+                                                    "SELECT customer_id FROM customer_profile",
+                                                    r -> r.getString("customer_id"),
+                                                    r -> "")
+                                            .isEmpty()
+                                    ? null
+                                    : true;
+                        } catch (java.sql.SQLException notYet) {
+                            return null;
+                        }
+                    });
+            int taskManagers = cluster.getResourceOverview().get().getNumberTaskManagers();
+            db.freeze();
+            long frozen = System.currentTimeMillis();
+            try {
+                produce(config.kafka(), lines.subList(lines.size() / 2, lines.size()));
+                await(
+                        "a restart while PostgreSQL is frozen (the writer gave up)",
+                        () -> restarted(cluster, job) ? true : null);
+            } finally {
+                db.thaw();
+            }
+            long thawed = System.currentTimeMillis();
+            assertSameAsReplay(config, scenario.replay());
+            assertThat(cluster.getResourceOverview().get().getNumberTaskManagers())
+                    .isEqualTo(taskManagers);
+            assertThat(job.getJobStatus().get()).hasToString("RUNNING");
+            System.out.printf(
+                    "hung postgres: frozen %d ms until the job gave up and restarted; caught up %d ms"
+                            + " after it answered again%n",
+                    thawed - frozen, System.currentTimeMillis() - thawed);
+        } finally {
+            job.cancel().get();
+            db.close();
+        }
+    }
+
+    private static boolean restarted(MiniCluster cluster, JobClient job) throws Exception {
+        for (var vertex :
+                cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
+            if (vertex.getCurrentExecutionAttempt().getAttemptNumber() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The committed segment changes of {@code topic}, one row each, in topic order. */
     private static List<String> committedChanges(String topic) throws Exception {
         List<String> rows = new ArrayList<>();
