@@ -36,6 +36,15 @@ class EventNormalizerTest {
                 .setCurrency("USD");
     }
 
+    private static Interaction.Builder interaction() {
+        return Interaction.newBuilder()
+                .setEventId("i1")
+                .setCustomerId("c1")
+                .setEventTime(NOW)
+                .setMarketplace("US")
+                .setInteractionType("REVIEW");
+    }
+
     private String reasonOf(org.apache.avro.specific.SpecificRecord r) {
         return reasonOf(live, r);
     }
@@ -160,14 +169,7 @@ class EventNormalizerTest {
                         .setCurrency("EUR");
         assertThat(reasonOf(ret.build())).isEqualTo("VALID");
         assertThat(reasonOf(ret.setRefundMinor(-500).build())).isEqualTo("NEGATIVE_AMOUNT");
-        Interaction.Builder i =
-                Interaction.newBuilder()
-                        .setEventId("i1")
-                        .setCustomerId("c1")
-                        .setEventTime(NOW)
-                        .setMarketplace("US")
-                        .setInteractionType("REVIEW")
-                        .setRating(5);
+        Interaction.Builder i = interaction().setRating(5);
         assertThat(reasonOf(i.build())).isEqualTo("VALID");
         assertThat(reasonOf(i.setRating(6).build())).isEqualTo("INVALID_RATING");
     }
@@ -221,13 +223,7 @@ class EventNormalizerTest {
     void shouldRejectFreeTextLongerThanAnId() {
         // carried on into late events and profiles: unbounded, one would exceed Kafka's limit
         String huge = "R".repeat(900_000);
-        Interaction.Builder i =
-                Interaction.newBuilder()
-                        .setEventId("i1")
-                        .setCustomerId("c1")
-                        .setEventTime(NOW)
-                        .setMarketplace("US")
-                        .setInteractionType(huge);
+        Interaction.Builder i = interaction().setInteractionType(huge);
         assertThat(reasonOf(i.build())).isEqualTo("FIELD_TOO_LONG");
         assertThat(reasonOf(i.setInteractionType("REVIEW").setAsin(huge).build()))
                 .isEqualTo("FIELD_TOO_LONG");

@@ -207,22 +207,7 @@ class FailureRecoveryITCase {
         JobClient job = startLive(config, flink);
         try {
             produce(config.kafka(), lines.subList(0, lines.size() / 2));
-            await(
-                    "the job's first rows in customer_profile",
-                    () -> {
-                        try {
-                            return query(
-                                                    config.postgres().url(),
-                                                    "SELECT customer_id FROM customer_profile",
-                                                    r -> r.getString("customer_id"),
-                                                    r -> "")
-                                            .isEmpty()
-                                    ? null
-                                    : true;
-                        } catch (java.sql.SQLException notYet) {
-                            return null; // not migrated yet
-                        }
-                    });
+            awaitFirstProfileRows(config);
             db.close(); // PostgreSQL goes away while the job is writing
             long down = System.currentTimeMillis();
             produce(config.kafka(), lines.subList(lines.size() / 2, lines.size()));
@@ -283,22 +268,7 @@ class FailureRecoveryITCase {
         JobClient job = startLive(config, fixedDelayRestarts("1 s"));
         try {
             produce(config.kafka(), lines.subList(0, lines.size() / 2));
-            await(
-                    "the job's first rows in customer_profile",
-                    () -> {
-                        try {
-                            return query(
-                                                    config.postgres().url(),
-                                                    "SELECT customer_id FROM customer_profile",
-                                                    r -> r.getString("customer_id"),
-                                                    r -> "")
-                                            .isEmpty()
-                                    ? null
-                                    : true;
-                        } catch (java.sql.SQLException notYet) {
-                            return null;
-                        }
-                    });
+            awaitFirstProfileRows(config);
             int taskManagers = cluster.getResourceOverview().get().getNumberTaskManagers();
             db.freeze();
             long frozen = System.currentTimeMillis();
@@ -323,6 +293,26 @@ class FailureRecoveryITCase {
             job.cancel().get();
             db.close();
         }
+    }
+
+    /** Until the job has written its first customer_profile rows. */
+    private static void awaitFirstProfileRows(JobConfig config) throws Exception {
+        await(
+                "the job's first rows in customer_profile",
+                () -> {
+                    try {
+                        return query(
+                                                config.postgres().url(),
+                                                "SELECT customer_id FROM customer_profile",
+                                                r -> r.getString("customer_id"),
+                                                r -> "")
+                                        .isEmpty()
+                                ? null
+                                : true;
+                    } catch (java.sql.SQLException notYet) {
+                        return null; // not migrated yet
+                    }
+                });
     }
 
     private static boolean restarted(MiniCluster cluster, JobClient job) throws Exception {
