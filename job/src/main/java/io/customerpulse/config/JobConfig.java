@@ -49,13 +49,56 @@ public record JobConfig(
         return parse(Map.of());
     }
 
+    /**
+     * {@code kafka.properties.NAME=VALUE}: the Kafka client property NAME for every producer,
+     * consumer and admin client of the job (TLS trust and key stores, timeouts, ...).
+     */
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.properties.";
+
+    /** Client properties the job sets itself, and why a pass-through may not change them. */
+    private static final Map<String, String> KAFKA_OWN =
+            Map.of(
+                    "bootstrap.servers", "is set by " + ConfigKey.KAFKA_BOOTSTRAP.key(),
+                    "security.protocol", "is set by " + ConfigKey.KAFKA_SECURITY_PROTOCOL.key(),
+                    "sasl.mechanism", "is set by " + ConfigKey.KAFKA_SASL_MECHANISM.key(),
+                    "sasl.jaas.config",
+                            "is a secret: set the environment variable "
+                                    + io.customerpulse.kafka.KafkaSettings.JAAS_ENV,
+                    "transactional.id",
+                            "is set by " + ConfigKey.KAFKA_TRANSACTIONAL_ID_PREFIX.key(),
+                    "transaction.timeout.ms",
+                            "is set by " + ConfigKey.KAFKA_TRANSACTION_TIMEOUT.key(),
+                    "group.id", "is set by " + ConfigKey.KAFKA_GROUP_ID.key(),
+                    "isolation.level", "is fixed by the job: inputs are read read_committed");
+
+    private static String kafkaClientKey(String key) {
+        String name = key.substring(KAFKA_CLIENT_PREFIX.length());
+        if (name.isEmpty()) {
+            throw new ConfigException(key, "names no Kafka client property");
+        }
+        String own = KAFKA_OWN.get(name);
+        if (own != null) {
+            throw new ConfigException(key, own + ", not by a pass-through");
+        }
+        return name;
+    }
+
     /** Parses {@code values} over the defaults; unknown keys and bad values fail. */
     public static JobConfig parse(Map<String, String> values) {
         Map<ConfigKey, String> v = new EnumMap<>(ConfigKey.class);
         for (ConfigKey k : ConfigKey.values()) {
             v.put(k, k.defaultValue());
         }
-        values.forEach((key, value) -> v.put(ConfigKey.of(key.trim()), value.trim()));
+        Map<String, String> kafkaClient = new java.util.TreeMap<>();
+        values.forEach(
+                (key, value) -> {
+                    String k = key.trim();
+                    if (k.startsWith(KAFKA_CLIENT_PREFIX)) {
+                        kafkaClient.put(kafkaClientKey(k), value.trim());
+                    } else {
+                        v.put(ConfigKey.of(k), value.trim());
+                    }
+                });
 
         String mode = v.get(ConfigKey.MODE);
         if (!mode.equals("live") && !mode.equals("replay")) {
@@ -152,7 +195,8 @@ public record JobConfig(
                         v.get(ConfigKey.KAFKA_TRANSACTIONAL_ID_PREFIX),
                         positive(ConfigKey.KAFKA_TRANSACTION_TIMEOUT, v),
                         v.get(ConfigKey.KAFKA_SECURITY_PROTOCOL),
-                        v.get(ConfigKey.KAFKA_SASL_MECHANISM)),
+                        v.get(ConfigKey.KAFKA_SASL_MECHANISM),
+                        Map.copyOf(kafkaClient)),
                 new PostgresSettings(
                         bool(ConfigKey.POSTGRES_ENABLED, v),
                         v.get(ConfigKey.POSTGRES_URL),

@@ -2,11 +2,13 @@ package io.customerpulse.kafka;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 
 /**
  * Kafka connection and topic settings. The SASL JAAS configuration, a secret, is read from the
- * environment ({@code CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG}) and never from a file in the repo.
+ * environment ({@code CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG}) and never from a file in the repo;
+ * any other client property comes through {@code kafka.properties.*} ({@code passThrough}).
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -17,7 +19,8 @@ public record KafkaSettings(
         String transactionalIdPrefix,
         Duration transactionTimeout,
         String securityProtocol,
-        String saslMechanism)
+        String saslMechanism,
+        Map<String, String> passThrough)
         implements Serializable {
 
     public static final String JAAS_ENV = "CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG";
@@ -46,9 +49,14 @@ public record KafkaSettings(
         return topicPrefix + name;
     }
 
-    /** Client properties every producer, consumer and admin client gets. */
+    /**
+     * Client properties every producer, consumer and admin client gets: the {@code
+     * kafka.properties.*} pass-through first, then the job's own (which the pass-through may not
+     * name).
+     */
     public Properties clientProperties() {
         Properties p = new Properties();
+        passThrough.forEach(p::setProperty);
         p.setProperty("bootstrap.servers", bootstrapServers);
         p.setProperty("security.protocol", securityProtocol);
         if (!saslMechanism.isEmpty()) {

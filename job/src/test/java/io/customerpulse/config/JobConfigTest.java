@@ -80,4 +80,38 @@ class JobConfigTest {
             assertThat(readme).as(k.key()).contains("| `" + k.key() + "` |");
         }
     }
+
+    @Test
+    void shouldPassKafkaClientPropertiesThrough() {
+        JobConfig c =
+                JobConfig.parse(
+                        Map.of(
+                                "kafka.properties.ssl.truststore.location", "/etc/kafka/trust.jks",
+                                "kafka.properties.request.timeout.ms", " 45000 ",
+                                "kafka.security-protocol", "SSL"));
+        java.util.Properties p = c.kafka().clientProperties();
+        assertThat(p.getProperty("ssl.truststore.location")).isEqualTo("/etc/kafka/trust.jks");
+        assertThat(p.getProperty("request.timeout.ms")).isEqualTo("45000");
+        assertThat(p.getProperty("security.protocol")).isEqualTo("SSL");
+    }
+
+    @Test
+    void shouldRefuseAPassThroughOfWhatTheJobSetsItself() {
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.parse(
+                                        Map.of(
+                                                "kafka.properties.bootstrap.servers",
+                                                "elsewhere:9092")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.properties.bootstrap.servers")
+                .hasMessageContaining("kafka.bootstrap-servers");
+        assertThatThrownBy(
+                        () ->
+                                JobConfig.parse(
+                                        Map.of("kafka.properties.sasl.jaas.config", "secret")))
+                .hasMessageContaining("CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG");
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("kafka.properties.", "x")))
+                .hasMessageContaining("names no Kafka client property");
+    }
 }
