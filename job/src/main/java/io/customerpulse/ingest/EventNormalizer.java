@@ -258,11 +258,7 @@ public final class EventNormalizer implements Serializable {
             }
             return;
         }
-        if (value.length() > maxIdLength) {
-            throw new Rejection(
-                    RejectReason.FIELD_TOO_LONG,
-                    field + " has " + value.length() + " characters, more than " + maxIdLength);
-        }
+        text(field, value);
         if (!value.strip().equals(value)) {
             throw new Rejection(RejectReason.INVALID_ID, field + " has leading or trailing blanks");
         }

@@ -75,7 +75,6 @@ public final class AvroBounds {
 
     /** Arrays and maps: blocks of items, each block a count (negative: followed by its size). */
     private void skipBlocks(Schema item, boolean map) throws IOException {
-        boolean empty = canBeEmpty(item) && !map; // a map entry has at least its key's length
         while (true) {
             long count = readVarLong();
             if (count == 0) {
@@ -85,8 +84,10 @@ public final class AvroBounds {
                 count = -count;
                 length("block"); // the block's size in bytes: checked, then walked item by item
             }
-            long bound = empty ? MAX_EMPTY_ITEMS : bytes.length - pos;
-            if (count > bound) {
+            long left = bytes.length - pos;
+            // an item takes at least a byte, unless its type can be written in none (a map
+            // entry always has its key's length); the schema is looked at only past the bytes left
+            if (count > left && (map || count > MAX_EMPTY_ITEMS || !canBeEmpty(item))) {
                 throw error(
                         (map ? "map" : "array")
                                 + " of "
