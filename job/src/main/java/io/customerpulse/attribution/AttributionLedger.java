@@ -92,11 +92,15 @@ public final class AttributionLedger implements Serializable {
         credited.add(i, new CreditedOrder(order.getOrderId(), at, campaigns, clickAt, amounts));
     }
 
-    /** A refund of a credited order, reported on the return's day for the credited campaigns. */
-    public void creditReturn(AttributionState s, CustomerEvent ret, List<CampaignDelta> deltas) {
+    /**
+     * A refund of {@code refundMinor} (what the return refunded, after its order's cap) of a
+     * credited order, reported on the return's day for the credited campaigns.
+     */
+    public void creditReturn(
+            AttributionState s, CustomerEvent ret, long refundMinor, List<CampaignDelta> deltas) {
         for (CreditedOrder o : s.credited()) {
             if (o.orderId().equals(ret.getOrderId())) {
-                long[] parts = Attribution.proportional(ret.getAmountMinor(), o.amountMinor());
+                long[] parts = Attribution.proportional(refundMinor, o.amountMinor());
                 long at = ret.getEventTime().toEpochMilli();
                 for (int i = 0; i < parts.length; i++) {
                     deltas.add(delta(o.campaigns()[i], at, 0, 0, parts[i], 0));

@@ -54,6 +54,14 @@ public enum ConfigKey {
             "dedup.max-ids",
             "1000",
             "cap on remembered event ids per customer (oldest are forgotten first)"),
+    DEDUP_ORDER_RETENTION(
+            "dedup.order-retention",
+            "90 d",
+            "an order_id is remembered this long after the order: a repeat of it under a new event_id counts once, and its refunds are capped at its total"),
+    DEDUP_MAX_ORDER_IDS(
+            "dedup.max-order-ids",
+            "1000",
+            "cap on remembered orders per customer (oldest are forgotten first)"),
     CHURN_AFTER("segments.churn-after", "60 d", "inactivity after which a customer is CHURN_RISK"),
     ORDERS_WINDOW("segments.orders-window", "90 d", "window of orders_90d"),
     HV_MIN_ORDERS(

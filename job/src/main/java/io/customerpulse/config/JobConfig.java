@@ -143,7 +143,12 @@ public record JobConfig(
                         integer(ConfigKey.MAX_ID_LENGTH, v.get(ConfigKey.MAX_ID_LENGTH), 1)),
                 new DedupSettings(
                         positive(ConfigKey.DEDUP_RETENTION, v),
-                        integer(ConfigKey.DEDUP_MAX_IDS, v.get(ConfigKey.DEDUP_MAX_IDS), 1)),
+                        integer(ConfigKey.DEDUP_MAX_IDS, v.get(ConfigKey.DEDUP_MAX_IDS), 1),
+                        positive(ConfigKey.DEDUP_ORDER_RETENTION, v),
+                        integer(
+                                ConfigKey.DEDUP_MAX_ORDER_IDS,
+                                v.get(ConfigKey.DEDUP_MAX_ORDER_IDS),
+                                1)),
                 segments,
                 integer(
                         ConfigKey.MAX_RETURNED_ORDER_IDS,

@@ -10,13 +10,14 @@ import java.util.List;
 /**
  * One customer's state, as the customer operator keeps it (DESIGN section 4): the cumulative
  * counters, the order times of the 90-day window, the segment and its history, the attribution
- * part, the de-duplication ids, the events waiting for the watermark, the CLV models' counters and
- * the registered timer. Times are epoch milliseconds, {@link #NONE} when absent.
+ * part, the known orders, the de-duplication ids, the events waiting for the watermark, the CLV
+ * models' counters and the registered timer. Times are epoch milliseconds, {@link #NONE} when
+ * absent.
  *
  * <p>Plain mutable Java with primitive fields and small arrays, so that applying an event allocates
  * almost nothing; {@link CustomerSerializer} writes it compactly into keyed state. The rules that
- * change it live in {@link ProfileEngine}, {@link SeenIds}, {@link RepeatPurchases} and the
- * attribution package; {@link Schedule} says when its next step is due.
+ * change it live in {@link ProfileEngine}, {@link SeenIds}, {@link KnownOrders}, {@link
+ * RepeatPurchases} and the attribution package; {@link Schedule} says when its next step is due.
  */
 public final class Customer {
     /** An absent time (and an absent acquisition cost). */
@@ -35,6 +36,9 @@ public final class Customer {
     String[] returnedIds = NO_STRINGS;
 
     int returnedIdCount;
+
+    /** The orders of the order-id retention: counted once, refunds capped ({@link KnownOrders}). */
+    KnownOrders orders = new KnownOrders();
 
     /** Times of the orders still inside the orders_90d window, ascending. */
     long[] orderTimes = NO_LONGS;
@@ -181,6 +185,7 @@ public final class Customer {
         c.returnedOrders = returnedOrders;
         c.returnedIds = Arrays.copyOf(returnedIds, returnedIdCount);
         c.returnedIdCount = returnedIdCount;
+        c.orders = orders.copy();
         c.orderTimes = Arrays.copyOf(orderTimes, orderCount);
         c.orderCount = orderCount;
         c.firstOrderAt = firstOrderAt;

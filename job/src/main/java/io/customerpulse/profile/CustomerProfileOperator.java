@@ -130,6 +130,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private transient long barrierInterval;
 
     private transient Counter duplicates;
+    transient Counter ordersRepeated; // read by MoneyCountedOnceTest
     private transient Counter lateEvents;
     private transient Counter modelsRejected;
     private transient Counter stateReads;
@@ -228,6 +229,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
 
         var metrics = getMetricGroup();
         duplicates = metrics.counter("duplicatesDropped");
+        ordersRepeated = metrics.counter("repeatedOrdersDropped");
         lateEvents = metrics.counter("lateEvents");
         modelsRejected = metrics.counter("clvModelsRejected");
         stateReads = metrics.counter("customerStateReads");
@@ -560,6 +562,11 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         @Override
         public void campaignDelta(CampaignDelta delta, long at) {
             output.collect(Outputs.CAMPAIGN_DELTAS, new StreamRecord<>(delta, at));
+        }
+
+        @Override
+        public void orderRepeated(CustomerEvent order) {
+            ordersRepeated.inc();
         }
     }
 }

@@ -26,8 +26,11 @@ import org.apache.flink.types.StringValue;
  * exist.
  */
 public final class CustomerSerializer extends TypeSerializer<Customer> {
-    /** The format this code writes. */
-    static final int FORMAT = 1;
+    /**
+     * The format this code writes. 1: the first compact form; 2: with the known orders (after the
+     * order times), which format 1 has none of.
+     */
+    static final int FORMAT = 2;
 
     private static final Segment[] SEGMENTS = Segment.values();
     private static final EventKind[] KINDS = EventKind.values();
@@ -143,6 +146,16 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             w.writeVarLong(c.orderTimes[i] - previous); // ascending: small deltas
             previous = c.orderTimes[i];
         }
+        KnownOrders orders = c.orders;
+        w.writeVarLong(orders.size());
+        previous = 0;
+        for (int i = 0; i < orders.size(); i++) {
+            w.writeString(orders.orderId(i));
+            w.writeVarLong(orders.at(i) - previous);
+            previous = orders.at(i);
+            w.writeVarLong(orders.total(i));
+            w.writeVarLong(orders.refunded(i));
+        }
         w.writeVarLong(c.seenCount); // each id: time (delta), length, UTF-8 bytes
         previous = 0;
         for (int p = 0; p < c.seenLength; ) {
@@ -226,6 +239,16 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             c.orderTimes[i] = previous;
         }
         c.orderCount = n;
+        if (format >= 2) {
+            n = readVarInt(in);
+            previous = 0;
+            for (int i = 0; i < n; i++) {
+                String orderId = StringValue.readString(in);
+                previous += readVarLong(in);
+                long total = readVarLong(in);
+                c.orders.add(orderId, previous, total, readVarLong(in), Integer.MAX_VALUE);
+            }
+        }
         n = readVarInt(in);
         previous = 0;
         for (int i = 0; i < n; i++) {

@@ -178,5 +178,10 @@ public final class CustomerSteps implements Serializable {
         public void campaignDelta(CampaignDelta delta, long ignored) {
             out.campaignDelta(delta, at);
         }
+
+        @Override
+        public void orderRepeated(CustomerEvent order) {
+            out.orderRepeated(order);
+        }
     }
 }

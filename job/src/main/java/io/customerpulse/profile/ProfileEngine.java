@@ -11,6 +11,7 @@ import io.customerpulse.avro.Segment;
 import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.clv.ClvScorer;
 import io.customerpulse.clv.RfmStats;
+import io.customerpulse.config.DedupSettings;
 import io.customerpulse.config.JobConfig;
 import java.io.Serializable;
 import java.time.Instant;
@@ -34,6 +35,8 @@ public final class ProfileEngine implements Serializable {
     private final SegmentRules rules;
     private final AttributionLedger ledger;
     private final int maxReturnedOrderIds;
+    private final long orderRetention;
+    private final int maxOrderIds;
     private final long ordersWindow;
     private final String currency;
     private final double minorPerUnit;
@@ -43,14 +46,22 @@ public final class ProfileEngine implements Serializable {
 
     private transient List<CampaignDelta> deltas;
 
+    /** Per event of the step: the refund it applied, or {@link #DROPPED} (a repeated order). */
+    private transient long[] applied;
+
+    private static final long DROPPED = -1;
+
     public ProfileEngine(
             SegmentThresholds limits,
             AttributionSettings attribution,
+            DedupSettings dedup,
             int maxReturnedOrderIds,
             String currency,
             long minorPerUnit) {
         this.rules = new SegmentRules(limits);
         this.ledger = new AttributionLedger(attribution);
+        this.orderRetention = dedup.orderRetention().toMillis();
+        this.maxOrderIds = dedup.maxOrderIds();
         this.maxReturnedOrderIds = maxReturnedOrderIds;
         this.ordersWindow = limits.ordersWindow().toMillis();
         this.currency = currency;
@@ -62,6 +73,7 @@ public final class ProfileEngine implements Serializable {
         return new ProfileEngine(
                 config.segments(),
                 config.attribution(),
+                config.dedup(),
                 config.maxReturnedOrderIds(),
                 config.reportingCurrency(),
                 config.clv().minorPerUnit());
@@ -86,21 +98,29 @@ public final class ProfileEngine implements Serializable {
             ClvScorer clv,
             StepOutput out) {
         ledger.forget(c.ads, t, false); // what ended before this millisecond
+        c.orders.forget(orderRetention, t);
+        long[] applied = applied(count);
         int kinds = 0;
+        int dropped = 0;
         for (int i = 0; i < count; i++) {
             CustomerEvent e = events.get(i);
-            apply(c, e, t);
-            kinds |= 1 << e.getKind().ordinal();
+            applied[i] = apply(c, e, t);
+            if (applied[i] == DROPPED) {
+                dropped++;
+                out.orderRepeated(e);
+            } else {
+                kinds |= 1 << e.getKind().ordinal();
+            }
         }
         List<CampaignDelta> credits = deltas();
         credits.clear();
         if ((kinds & CREDITING) != 0) {
             for (int i = 0; i < count; i++) { // after every click of this millisecond is in
                 CustomerEvent e = events.get(i);
-                if (e.getKind() == EventKind.ORDER) {
+                if (e.getKind() == EventKind.ORDER && applied[i] != DROPPED) {
                     ledger.creditOrder(c.ads, e, credits);
-                } else if (e.getKind() == EventKind.RETURN) {
-                    ledger.creditReturn(c.ads, e, credits);
+                } else if (e.getKind() == EventKind.RETURN && applied[i] > 0) {
+                    ledger.creditReturn(c.ads, e, applied[i], credits);
                 }
             }
         }
@@ -110,8 +130,8 @@ public final class ProfileEngine implements Serializable {
 
         Segment before = c.segment;
         Segment after = rules.evaluate(c, t);
-        if (count == 0 && !expired && after == before) {
-            return false;
+        if (count == dropped && !expired && after == before) {
+            return false; // nothing but repeated orders (or nothing at all)
         }
         c.version++;
         String reason = reason(kinds, late, expired, after == Segment.CHURN_RISK && count == 0);
@@ -175,13 +195,26 @@ public final class ProfileEngine implements Serializable {
         return deltas;
     }
 
-    private void apply(Customer c, CustomerEvent e, long t) {
+    private long[] applied(int count) {
+        if (applied == null || applied.length < count) {
+            applied = new long[Math.max(8, count)];
+        }
+        return applied;
+    }
+
+    /** Applies one event; returns the refund a return applied, {@link #DROPPED} or 0. */
+    private long apply(Customer c, CustomerEvent e, long t) {
         long at = e.getEventTime().toEpochMilli();
+        long refund = 0;
         switch (e.getKind()) {
-            case ORDER -> applyOrder(c, e, at, t);
+            case ORDER -> {
+                if (!applyOrder(c, e, at, t)) {
+                    return DROPPED;
+                }
+            }
             case RETURN -> {
                 c.engaged = true; // a buyer whose order we have not seen is still a prospect
-                applyReturn(c, e);
+                refund = applyReturn(c, e);
             }
             case CLICK -> {
                 c.engaged = true;
@@ -189,14 +222,25 @@ public final class ProfileEngine implements Serializable {
             }
             case INTERACTION -> c.engaged = true;
             case IMPRESSION -> {
-                return; // impressions are not customer activity (DESIGN section 4)
+                return 0; // impressions are not customer activity (DESIGN section 4)
             }
         }
         c.lastInteractionAt =
                 c.lastInteractionAt == Customer.NONE ? at : Math.max(c.lastInteractionAt, at);
+        return refund;
     }
 
-    private void applyOrder(Customer c, CustomerEvent e, long at, long t) {
+    /** Counts an order, unless its order_id is already known (then returns false). */
+    private boolean applyOrder(Customer c, CustomerEvent e, long at, long t) {
+        String orderId = e.getOrderId();
+        if (orderId != null) {
+            if (c.orders.indexOf(orderId) >= 0) {
+                return false;
+            }
+            if (at + orderRetention > t) {
+                c.orders.add(orderId, at, e.getAmountMinor(), 0, maxOrderIds);
+            }
+        }
         RepeatPurchases.add(c, at, e.getAmountMinor());
         c.ordersTotal++;
         c.gmvMinor += e.getAmountMinor();
@@ -210,17 +254,25 @@ public final class ProfileEngine implements Serializable {
         if (at + ordersWindow > t) {
             c.addOrderTime(at);
         }
+        return true;
     }
 
-    private void applyReturn(Customer c, CustomerEvent e) {
-        c.refundsMinor += e.getAmountMinor();
+    /**
+     * Refunds a return, capped at what is left of its order's total when the order is known;
+     * returns the amount refunded.
+     */
+    private long applyReturn(Customer c, CustomerEvent e) {
         String orderId = e.getOrderId();
         if (orderId == null) {
-            return;
+            c.refundsMinor += e.getAmountMinor();
+            return e.getAmountMinor();
         }
+        int known = c.orders.indexOf(orderId);
+        long refund = known < 0 ? e.getAmountMinor() : c.orders.refund(known, e.getAmountMinor());
+        c.refundsMinor += refund;
         for (int i = 0; i < c.returnedIdCount; i++) {
             if (c.returnedIds[i].equals(orderId)) {
-                return;
+                return refund;
             }
         }
         c.returnedOrders++;
@@ -235,6 +287,7 @@ public final class ProfileEngine implements Serializable {
             c.returnedIds[rest] = null;
             c.returnedIdCount = rest;
         }
+        return refund;
     }
 
     /** Drops orders at or past the end of the window; true if one left. */

@@ -24,6 +24,9 @@ final class CollectedOutput implements StepOutput {
 
                 @Override
                 public void campaignDelta(CampaignDelta delta, long at) {}
+
+                @Override
+                public void orderRepeated(CustomerEvent order) {}
             };
 
     /** One event applied as a step of its own at its time, its outputs discarded. */
@@ -36,6 +39,7 @@ final class CollectedOutput implements StepOutput {
     final List<ChurnAlert> alerts = new ArrayList<>();
     final List<CampaignDelta> deltas = new ArrayList<>();
     final List<Long> stamps = new ArrayList<>();
+    final List<CustomerEvent> repeated = new ArrayList<>();
 
     @Override
     public void profile(CustomerProfile profile, long at) {
@@ -56,5 +60,10 @@ final class CollectedOutput implements StepOutput {
     @Override
     public void campaignDelta(CampaignDelta delta, long at) {
         deltas.add(delta);
+    }
+
+    @Override
+    public void orderRepeated(CustomerEvent order) {
+        repeated.add(order);
     }
 }

@@ -121,6 +121,13 @@ final class ProfileHarness implements AutoCloseable {
         return all.isEmpty() ? null : all.get(all.size() - 1);
     }
 
+    /** The latest profile of {@code customer}, or null. */
+    CustomerProfile latest(String customer) {
+        List<CustomerProfile> all =
+                profiles().stream().filter(p -> p.getCustomerId().equals(customer)).toList();
+        return all.isEmpty() ? null : all.get(all.size() - 1);
+    }
+
     List<SegmentChange> changes() {
         return values(harness.getSideOutput(Outputs.SEGMENT_CHANGES));
     }

@@ -74,15 +74,20 @@ class ReplayITCase {
         assertThat(read(p1, "late_events")).isEmpty();
         assertThat(read(p2shuffled, "late_events")).isEmpty();
 
-        // independent sums over the generated orders (duplicates and invalid lines excluded)
+        // independent sums over the generated orders and returns (duplicates and invalid lines
+        // excluded, an order_id once, refunds capped at their order's total)
+        Money money = new Money(generated);
         Map<String, long[]> expected = new LinkedHashMap<>();
-        for (GeneratedEvents.Line l : generated.lines) {
-            if (l.counts("order")) {
-                long[] t = expected.computeIfAbsent(l.customer(), c -> new long[2]);
-                t[0]++;
-                t[1] += l.number("total_minor");
-            }
+        for (GeneratedEvents.Line l : money.orders) {
+            long[] t = expected.computeIfAbsent(l.customer(), c -> new long[3]);
+            t[0]++;
+            t[1] += l.number("total_minor");
         }
+        money.refunds.forEach(
+                (l, refund) ->
+                        expected.computeIfAbsent(l.customer(), c -> new long[3])[2] += refund);
+        assertThat(money.repeatedOrders).isGreaterThan(10);
+        assertThat(money.cappedRefunds).isGreaterThan(10);
         Map<String, JsonNode> profiles = Replays.profiles(p1);
         assertThat(profiles.keySet())
                 .isEqualTo(
@@ -100,6 +105,7 @@ class ReplayITCase {
                     JsonNode p = profiles.get(customer);
                     assertThat(p.get("orders_total").asLong()).as(customer).isEqualTo(t[0]);
                     assertThat(p.get("gmv_minor").asLong()).as(customer).isEqualTo(t[1]);
+                    assertThat(p.get("refunds_minor").asLong()).as(customer).isEqualTo(t[2]);
                 });
         assertThat(read(p1, "dead_letter").lines())
                 .extracting(l -> AvroJson.MAPPER.readTree(l).get("reason").asText())
@@ -140,8 +146,8 @@ class ReplayITCase {
         Comparator<GeneratedEvents.Line> clickOrder =
                 Comparator.comparing(GeneratedEvents.Line::at)
                         .thenComparing(l -> l.text("event_id"));
-        List<GeneratedEvents.Line> orders =
-                generated.lines.stream().filter(l -> l.counts("order")).sorted(clickOrder).toList();
+        Money money = new Money(generated);
+        List<GeneratedEvents.Line> orders = money.orders;
         for (GeneratedEvents.Line o : orders) {
             long at = o.at().toEpochMilli();
             Optional<GeneratedEvents.Line> last =
@@ -164,13 +170,14 @@ class ReplayITCase {
                 creditedOrders.put(o.text("order_id"), last.get().text("campaign_id"));
             }
         }
-        for (GeneratedEvents.Line r : generated.lines) {
-            String campaign = r.counts("return") ? creditedOrders.get(r.text("order_id")) : null;
-            if (campaign != null) {
-                expected.computeIfAbsent(key(campaign, r.at()), k -> new long[7])[5] +=
-                        r.number("refund_minor");
-            }
-        }
+        money.refunds.forEach(
+                (r, refund) -> {
+                    String campaign = creditedOrders.get(r.text("order_id"));
+                    if (campaign != null && refund > 0) {
+                        expected.computeIfAbsent(key(campaign, r.at()), k -> new long[7])[5] +=
+                                refund;
+                    }
+                });
 
         Map<String, long[]> actual = new TreeMap<>();
         for (String line : Files.readAllLines(out.resolve("campaign_daily.jsonl"))) {
@@ -191,6 +198,62 @@ class ReplayITCase {
         expected.forEach((k, v) -> assertThat(actual.get(k)).as(k).containsExactly(v));
         assertThat(expected.values().stream().mapToLong(v -> v[4]).sum()).isPositive();
         assertThat(expected.values().stream().mapToLong(v -> v[5]).sum()).isPositive();
+    }
+
+    /**
+     * Money as DESIGN section 4 counts it, computed here in event-time order (then event_id): an
+     * order_id counts once within the order retention (90 d), and the refunds of an order known
+     * then add up to its total at most; a return of an order not known refunds in full.
+     */
+    static final class Money {
+        private static final long RETENTION = Duration.ofDays(90).toMillis();
+
+        /** The orders that count, in the order they are applied. */
+        final List<GeneratedEvents.Line> orders = new ArrayList<>();
+
+        /** Each return and what it refunded, in the order they are applied. */
+        final Map<GeneratedEvents.Line, Long> refunds = new LinkedHashMap<>();
+
+        int repeatedOrders;
+        int cappedRefunds;
+
+        Money(GeneratedEvents generated) {
+            Map<String, long[]> known = new HashMap<>(); // order id -> at, total, refunded
+            generated.lines.stream()
+                    .filter(l -> l.counts("order") || l.counts("return"))
+                    .sorted(
+                            Comparator.comparing(GeneratedEvents.Line::at)
+                                    .thenComparing(l -> l.text("event_id")))
+                    .forEach(
+                            l -> {
+                                long at = l.at().toEpochMilli();
+                                long[] order = known.get(l.text("order_id"));
+                                if (order != null && order[0] + RETENTION <= at) {
+                                    order = null; // forgotten
+                                }
+                                if (l.type().equals("order")) {
+                                    if (order != null) {
+                                        repeatedOrders++;
+                                        return;
+                                    }
+                                    orders.add(l);
+                                    known.put(
+                                            l.text("order_id"),
+                                            new long[] {at, l.number("total_minor"), 0});
+                                    return;
+                                }
+                                long refund = l.number("refund_minor");
+                                if (order != null) {
+                                    long left = order[1] - order[2];
+                                    if (refund > left) {
+                                        cappedRefunds++;
+                                        refund = left;
+                                    }
+                                    order[2] += refund;
+                                }
+                                refunds.put(l, refund);
+                            });
+        }
     }
 
     private static String key(String campaign, Instant at) {

@@ -18,8 +18,9 @@ import java.util.Random;
 /**
  * A seeded stream of replay-format events for integration tests: customers with different order
  * rates and dropout, returns of their own orders, ad clicks and impressions (some without a
- * customer), interactions, some duplicates and some invalid lines. {@link #write} can displace
- * events within an out-of-orderness bound.
+ * customer), interactions, some duplicates (the same event_id), some orders and returns sent again
+ * under a new event_id, some refunds larger than their order, and some invalid lines. {@link
+ * #write} can displace events within an out-of-orderness bound.
  */
 public final class GeneratedEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,14 +112,28 @@ public final class GeneratedEvents {
                 if (r.nextInt(10) == 0) { // an at-least-once producer sent it twice
                     add(at, o, false);
                 }
+                if (r.nextInt(12) == 0) { // a producer retried it under a new event_id
+                    Instant again = at.plusMillis(r.nextInt(120_000));
+                    Map<String, Object> retry = new LinkedHashMap<>(o);
+                    retry.put("event_id", "e" + (++id));
+                    retry.put("event_time", again.toString());
+                    add(again, retry, true);
+                }
                 if (r.nextInt(8) == 0) {
                     Instant back = at.plus(Duration.ofDays(1 + r.nextInt(20)));
+                    // some refund more than the order, some are sent again under a new event_id
+                    long refund = r.nextInt(4) == 0 ? amount + 1 + r.nextInt(5_000) : amount;
                     Map<String, Object> ret = base("return", "e" + (++id), customer, back);
                     ret.put("order_id", orderId);
-                    ret.put("refund_minor", amount);
+                    ret.put("refund_minor", refund);
                     ret.put("currency", "USD");
                     ret.put("reason", "DEFECTIVE");
                     add(back, ret, true);
+                    if (r.nextInt(4) == 0) {
+                        Map<String, Object> again = new LinkedHashMap<>(ret);
+                        again.put("event_id", "e" + (++id));
+                        add(back, again, true);
+                    }
                 }
             }
         }

@@ -73,6 +73,11 @@ public final class EngineLoop {
             consume(delta);
         }
 
+        @Override
+        public void orderRepeated(CustomerEvent order) {
+            consume(order);
+        }
+
         private void consume(Object o) {
             if (sink != null) {
                 sink.accept(o);
