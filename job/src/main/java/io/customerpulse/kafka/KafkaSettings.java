@@ -7,8 +7,9 @@ import java.util.Properties;
 
 /**
  * Kafka connection and topic settings. The SASL JAAS configuration, a secret, is read from the
- * environment ({@code CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG}) and never from a file in the repo;
- * any other client property comes through {@code kafka.properties.*} ({@code passThrough}).
+ * environment ({@code CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG}) of the process where a Kafka client
+ * opens ({@link EnvSecrets}), never from a file in the repo and never into the job graph; any other
+ * client property comes through {@code kafka.properties.*} ({@code passThrough}).
  */
 public record KafkaSettings(
         String bootstrapServers,
@@ -61,14 +62,15 @@ public record KafkaSettings(
         p.setProperty("security.protocol", securityProtocol);
         if (!saslMechanism.isEmpty()) {
             p.setProperty("sasl.mechanism", saslMechanism);
-            String jaas = System.getenv(JAAS_ENV);
-            if (jaas == null || jaas.isBlank()) {
-                throw new IllegalStateException(
-                        "kafka.sasl-mechanism is set but the environment variable "
-                                + JAAS_ENV
-                                + " is empty");
-            }
-            p.setProperty("sasl.jaas.config", jaas);
+            // a reference, resolved by the Kafka client where it opens: the secret is read there,
+            // from that process's environment, and never serialized into the job graph
+            String providers = p.getProperty("config.providers", "");
+            p.setProperty(
+                    "config.providers",
+                    providers.isBlank() ? EnvSecrets.NAME : providers + "," + EnvSecrets.NAME);
+            p.setProperty(
+                    "config.providers." + EnvSecrets.NAME + ".class", EnvSecrets.class.getName());
+            p.setProperty("sasl.jaas.config", EnvSecrets.reference(JAAS_ENV));
         }
         return p;
     }

@@ -19,6 +19,7 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.jdbc.core.datastream.sink.committer.JdbcCommitable;
 import org.apache.flink.connector.jdbc.core.datastream.sink.writer.JdbcWriterState;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.util.function.SerializableSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,24 +59,37 @@ final class BackgroundJdbcSink<T>
                 SupportsCommitter<JdbcCommitable> {
     private static final long serialVersionUID = 1L;
 
-    private final JdbcSink<T> sink;
+    private final SerializableSupplier<JdbcSink<T>> connector;
     private final String name;
     private final int queueCapacity;
 
+    /** The connector's sink, built on first use in the process that uses it. */
+    private transient JdbcSink<T> sink;
+
     /**
+     * @param connector builds the connector's sink where it is used (the TaskManager), so what it
+     *     reads there — the password from the environment — stays out of the job graph
      * @param name the writer thread's name
      * @param queueCapacity rows handed over and not yet given to the connector's writer
      */
-    BackgroundJdbcSink(JdbcSink<T> sink, String name, int queueCapacity) {
-        this.sink = sink;
+    BackgroundJdbcSink(
+            SerializableSupplier<JdbcSink<T>> connector, String name, int queueCapacity) {
+        this.connector = connector;
         this.name = name;
         this.queueCapacity = queueCapacity;
+    }
+
+    private JdbcSink<T> sink() {
+        if (sink == null) {
+            sink = connector.get();
+        }
+        return sink;
     }
 
     @Override
     public BackgroundWriter<T> createWriter(WriterInitContext context) throws IOException {
         return new BackgroundWriter<>(
-                sink.createWriter(context), threadName(context), queueCapacity);
+                sink().createWriter(context), threadName(context), queueCapacity);
     }
 
     @Override
@@ -83,7 +97,7 @@ final class BackgroundJdbcSink<T>
             WriterInitContext context, Collection<JdbcWriterState> recoveredState)
             throws IOException {
         return new BackgroundWriter<>(
-                sink.restoreWriter(context, recoveredState), threadName(context), queueCapacity);
+                sink().restoreWriter(context, recoveredState), threadName(context), queueCapacity);
     }
 
     private String threadName(WriterInitContext context) {
@@ -92,18 +106,18 @@ final class BackgroundJdbcSink<T>
 
     @Override
     public SimpleVersionedSerializer<JdbcWriterState> getWriterStateSerializer() {
-        return sink.getWriterStateSerializer();
+        return sink().getWriterStateSerializer();
     }
 
     @Override
     public Committer<JdbcCommitable> createCommitter(CommitterInitContext context)
             throws IOException {
-        return sink.createCommitter(context);
+        return sink().createCommitter(context);
     }
 
     @Override
     public SimpleVersionedSerializer<JdbcCommitable> getCommittableSerializer() {
-        return sink.getCommittableSerializer();
+        return sink().getCommittableSerializer();
     }
 
     /**

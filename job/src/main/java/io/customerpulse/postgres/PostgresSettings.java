@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * PostgreSQL settings. The password, a secret, comes from the environment ({@code
- * CUSTOMER_PULSE_POSTGRES_PASSWORD}); without it the driver connects without one (local trust).
+ * CUSTOMER_PULSE_POSTGRES_PASSWORD}) of the process that connects, read when it connects; without
+ * it the driver connects without one (local trust).
  */
 public record PostgresSettings(
         boolean enabled,
@@ -36,9 +37,21 @@ public record PostgresSettings(
         return p;
     }
 
-    /** The password from the environment, or null. */
+    /**
+     * The same for a job that runs in the process that starts it (the local stack): a system
+     * property, which stays out of the job graph as the environment does.
+     */
+    public static final String PASSWORD_PROPERTY = "customerpulse.postgres-password";
+
+    /**
+     * The password from this process's environment (or, in-process, the system property), or null.
+     * The sinks read it on the TaskManager when they open.
+     */
     public static String password() {
         String p = System.getenv(PASSWORD_ENV);
+        if (p == null || p.isEmpty()) {
+            p = System.getProperty(PASSWORD_PROPERTY);
+        }
         return p == null || p.isEmpty() ? null : p;
     }
 }

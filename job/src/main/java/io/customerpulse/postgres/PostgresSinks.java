@@ -101,6 +101,20 @@ public final class PostgresSinks implements PulseSinks {
 
     private <T> BackgroundJdbcSink<T> sink(
             String table, String sql, JdbcStatementBuilder<T> statement) {
+        PostgresSettings settings = pg;
+        return new BackgroundJdbcSink<>(
+                () -> jdbcSink(settings, sql, statement),
+                "postgres writer " + table,
+                2 * pg.batchSize()); // a batch being written and the next one filling
+    }
+
+    /**
+     * The connector's sink. Built where it runs ({@link BackgroundJdbcSink} calls this on the
+     * TaskManager), so the password is read from that process's environment and is never part of
+     * the job graph.
+     */
+    private static <T> JdbcSink<T> jdbcSink(
+            PostgresSettings pg, String sql, JdbcStatementBuilder<T> statement) {
         JdbcConnectionOptions.JdbcConnectionOptionsBuilder connection =
                 new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                         .withUrl(pg.url())
@@ -112,18 +126,15 @@ public final class PostgresSinks implements PulseSinks {
         if (password != null) {
             connection.withPassword(password);
         }
-        return new BackgroundJdbcSink<>(
-                JdbcSink.<T>builder()
-                        .withQueryStatement(sql, statement)
-                        .withExecutionOptions(
-                                JdbcExecutionOptions.builder()
-                                        .withBatchSize(pg.batchSize())
-                                        .withBatchIntervalMs(pg.batchInterval().toMillis())
-                                        .withMaxRetries(pg.maxRetries())
-                                        .build())
-                        .buildAtLeastOnce(connection.build()),
-                "postgres writer " + table,
-                2 * pg.batchSize()); // a batch being written and the next one filling
+        return JdbcSink.<T>builder()
+                .withQueryStatement(sql, statement)
+                .withExecutionOptions(
+                        JdbcExecutionOptions.builder()
+                                .withBatchSize(pg.batchSize())
+                                .withBatchIntervalMs(pg.batchInterval().toMillis())
+                                .withMaxRetries(pg.maxRetries())
+                                .build())
+                .buildAtLeastOnce(connection.build());
     }
 
     static void profile(PreparedStatement ps, CustomerProfile p) throws SQLException {

@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
 
 /**
  * A real PostgreSQL server (17, from Maven jars) started by this JVM on loopback, for the local
@@ -43,14 +44,91 @@ public final class LocalPostgres implements AutoCloseable {
                         .start());
     }
 
-    /** JDBC URL of the {@code postgres} database (user {@code postgres}, no password). */
+    /** A login: a role and its password. */
+    public record Login(String user, String password) {
+        /** The JDBC connection properties of this login. */
+        public Properties properties() {
+            Properties p = new Properties();
+            p.setProperty("user", user);
+            p.setProperty("password", password);
+            return p;
+        }
+    }
+
+    /** The superuser's password once {@link #requirePasswords} ran; null before (trust). */
+    private String superPassword;
+
+    /**
+     * JDBC URL of the {@code postgres} database (user {@code postgres}; with its password in the
+     * URL once {@link #requirePasswords} ran, a test convenience).
+     */
     public String jdbcUrl() {
-        return pg.getJdbcUrl("postgres", "postgres");
+        return superuserUrl("postgres");
+    }
+
+    /** JDBC URL of database {@code name} with no user in it (give the login as properties). */
+    public String url(String name) {
+        return "jdbc:postgresql://localhost:" + port() + "/" + name;
+    }
+
+    private String superuserUrl(String name) {
+        String url = pg.getJdbcUrl("postgres", name);
+        return superPassword == null ? url : url + "&password=" + superPassword;
+    }
+
+    /**
+     * Makes the server ask for passwords as a production one does: from now on every connection,
+     * local or over TCP, authenticates with scram-sha-256; the superuser {@code postgres} gets a
+     * generated password; and {@code role}, a login role with no superuser, database or role
+     * creation rights, gets one and owns {@code database} (created if missing), so the job's
+     * migrations and writes run as it. Returns that role's login.
+     */
+    public Login requirePasswords(String database, String role)
+            throws java.sql.SQLException, IOException {
+        database(database);
+        String rolePassword = newPassword();
+        String superuser = newPassword();
+        try (java.sql.Connection c =
+                        java.sql.DriverManager.getConnection(superuserUrl("postgres"));
+                java.sql.Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE ROLE \""
+                            + role
+                            + "\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"
+                            + rolePassword
+                            + "'");
+            s.execute("ALTER DATABASE \"" + database + "\" OWNER TO \"" + role + "\"");
+            s.execute("ALTER ROLE postgres PASSWORD '" + superuser + "'");
+            String hba;
+            try (java.sql.ResultSet r = s.executeQuery("SHOW hba_file")) {
+                r.next();
+                hba = r.getString(1);
+            }
+            Files.writeString(
+                    Path.of(hba),
+                    String.join(
+                            "\n",
+                            "# written by LocalPostgres.requirePasswords: a password for everyone",
+                            "local all all scram-sha-256",
+                            "host all all 127.0.0.1/32 scram-sha-256",
+                            "host all all ::1/128 scram-sha-256",
+                            ""));
+            s.execute("SELECT pg_reload_conf()");
+        }
+        superPassword = superuser;
+        return new Login(role, rolePassword);
+    }
+
+    private static String newPassword() {
+        byte[] random = new byte[18];
+        new java.security.SecureRandom().nextBytes(random);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
     /** JDBC URL of database {@code name}, created if missing. */
     public String database(String name) throws java.sql.SQLException {
-        try (java.sql.Connection c = pg.getPostgresDatabase().getConnection();
+        try (java.sql.Connection c =
+                        java.sql.DriverManager.getConnection(superuserUrl("postgres"));
                 java.sql.Statement s = c.createStatement();
                 java.sql.ResultSet r =
                         s.executeQuery(
@@ -59,7 +137,7 @@ public final class LocalPostgres implements AutoCloseable {
                 s.execute("CREATE DATABASE \"" + name + "\"");
             }
         }
-        return pg.getJdbcUrl("postgres", name);
+        return superuserUrl(name);
     }
 
     public int port() {

@@ -10,6 +10,7 @@ import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.kafka.KafkaSources;
 import io.customerpulse.kafka.Topics;
+import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.testkit.EmbeddedKafka;
 import io.customerpulse.testkit.LocalPostgres;
 import io.customerpulse.testkit.TrafficGenerator;
@@ -62,6 +63,11 @@ import picocli.CommandLine.Option;
                     + " where to connect and a summary; stops on Ctrl-C or after --duration."
         })
 public final class LocalStack implements Callable<Integer> {
+    /** The local stack's database, and the role the job connects as (not a superuser). */
+    static final String DATABASE = "customer_pulse";
+
+    static final String JOB_ROLE = "customer_pulse_job";
+
     @Option(
             names = "--duration",
             paramLabel = "DURATION",
@@ -119,19 +125,20 @@ public final class LocalStack implements Callable<Integer> {
             throw new Cli.UsageError("--input: no such file: " + input);
         }
         // every job parameter is checked before Kafka and PostgreSQL start
-        JobConfig.parse(settings("localhost:9092", "jdbc:postgresql://localhost/check"));
+        JobConfig.parse(settings("localhost:9092", "jdbc:postgresql://localhost/check", JOB_ROLE));
         new LocalStack.Run(this).run();
         return 0;
     }
 
     /** The job parameters of the local stack on these servers, with --set over them. */
-    Map<String, String> settings(String bootstrapServers, String jdbc) throws java.io.IOException {
+    Map<String, String> settings(String bootstrapServers, String jdbc, String user)
+            throws java.io.IOException {
         Map<String, String> settings = new HashMap<>();
         settings.put("mode", "live");
         settings.put("kafka.bootstrap-servers", bootstrapServers);
         settings.put("kafka.starting-offsets", "earliest");
         settings.put("postgres.url", jdbc);
-        settings.put("postgres.user", "postgres");
+        settings.put("postgres.user", user);
         settings.put("job.parallelism", Integer.toString(parallelism));
         // time-lapse traffic runs behind the wall clock: event time alone drives timers
         settings.put("watermark.wall-clock-max-delay", "0 ms");
@@ -165,8 +172,14 @@ public final class LocalStack implements Callable<Integer> {
             System.out.println("starting Kafka and PostgreSQL ...");
             try (EmbeddedKafka kafka = EmbeddedKafka.start();
                     LocalPostgres postgres = LocalPostgres.start(o.out.resolve("postgres"))) {
-                String jdbc = postgres.database("customer_pulse");
-                Map<String, String> settings = o.settings(kafka.bootstrapServers(), jdbc);
+                // as in production: passwords, and the job as a role that is not a superuser
+                // (its password reaches the job's writers as a system property of this process)
+                LocalPostgres.Login login = postgres.requirePasswords(DATABASE, JOB_ROLE);
+                System.setProperty(PostgresSettings.PASSWORD_PROPERTY, login.password());
+                String jdbc = postgres.url(DATABASE);
+                Properties dbLogin = login.properties();
+                Map<String, String> settings =
+                        o.settings(kafka.bootstrapServers(), jdbc, login.user());
                 JobConfig config = JobConfig.parse(settings);
                 Topics.create(config.kafka(), 2, (short) 1);
 
@@ -194,8 +207,8 @@ public final class LocalStack implements Callable<Integer> {
                                 KafkaSettings.LATE_EVENTS,
                                 KafkaSettings.DEAD_LETTER));
                 System.out.printf(
-                        "PostgreSQL %s   (psql -h localhost -p %d -U postgres customer_pulse)%n",
-                        jdbc, postgres.port());
+                        "PostgreSQL %s   (PGPASSWORD=%s psql -h localhost -p %d -U %s %s)%n",
+                        jdbc, login.password(), postgres.port(), login.user(), DATABASE);
                 System.out.printf(
                         "Flink      job %s, RocksDB, checkpoints every 2 s in %s%n%n",
                         job.getJobID(), o.out.resolve("checkpoints"));
@@ -212,14 +225,14 @@ public final class LocalStack implements Callable<Integer> {
                         o.duration == null ? Long.MAX_VALUE : started + o.duration.toMillis();
                 while (System.currentTimeMillis() < deadline && stop.getCount() > 0) {
                     stop.await(5, java.util.concurrent.TimeUnit.SECONDS);
-                    progress(jdbc, produced.get(), simTime.get(), started);
+                    progress(jdbc, dbLogin, produced.get(), simTime.get(), started);
                 }
                 stopping.set(true);
                 feeder.join(5_000);
                 Thread.sleep(4_000); // a last checkpoint commits the final Kafka transactions
-                progress(jdbc, produced.get(), simTime.get(), started);
+                progress(jdbc, dbLogin, produced.get(), simTime.get(), started);
                 try {
-                    summary(jdbc, config.reportingCurrency());
+                    summary(jdbc, dbLogin, config.reportingCurrency());
                 } catch (java.sql.SQLException e) {
                     // Ctrl-C in a terminal reaches the database process too
                     System.out.println(
@@ -324,8 +337,9 @@ public final class LocalStack implements Callable<Integer> {
         }
     }
 
-    private static void progress(String jdbc, long produced, long simTime, long started) {
-        try (Connection c = DriverManager.getConnection(jdbc);
+    private static void progress(
+            String jdbc, Properties login, long produced, long simTime, long started) {
+        try (Connection c = DriverManager.getConnection(jdbc, login);
                 Statement s = c.createStatement();
                 ResultSet r =
                         s.executeQuery(
@@ -350,8 +364,8 @@ public final class LocalStack implements Callable<Integer> {
         }
     }
 
-    private static void summary(String jdbc, String currency) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc)) {
+    private static void summary(String jdbc, Properties login, String currency) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, login)) {
             // live mode never stamps an output later than the wall clock plus the tolerance
             // (watermark.wall-clock-tolerance, 1 min): a time-lapse run reaching "now" shows it
             print(
