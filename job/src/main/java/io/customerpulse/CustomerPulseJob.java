@@ -23,8 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -62,8 +64,28 @@ public final class CustomerPulseJob {
             System.exit(code);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        String problem = checkpointStorageProblem(env.getConfiguration());
+        if (problem != null) {
+            System.err.println("customer-pulse-job: " + problem);
+            System.exit(2);
+        }
         buildLive(env, arguments.config);
         env.execute("customer-pulse");
+    }
+
+    /**
+     * Why a job must not be submitted with this Flink configuration, or null: its checkpoints need
+     * storage that is configured, not a default (flink-conf sets none on purpose). Checked on the
+     * configuration the job is submitted with.
+     */
+    static String checkpointStorageProblem(ReadableConfig flink) {
+        String dir = flink.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        if (dir == null || dir.isBlank()) {
+            return CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()
+                    + " is not set: point it at durable shared storage (s3://, hdfs://, a shared"
+                    + " file system) in the configuration the job is submitted with";
+        }
+        return null;
     }
 
     /** The job's arguments: properties files, then single parameters, later ones winning. */

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.customerpulse.config.EmbeddedFlink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
@@ -26,9 +26,7 @@ class RestartStrategyTest {
 
     @Test
     void shouldEndTheJobWhenATaskFailsAtEveryAttempt(@TempDir Path dir) {
-        Configuration conf =
-                GlobalConfiguration.loadConfiguration(
-                        System.getProperty("customerpulse.flink-conf", "flink-conf"));
+        Configuration conf = EmbeddedFlink.configuration();
         // the shipped strategy and limits, without the wait between attempts
         conf.setString("restart-strategy.failure-rate.delay", "0 s");
         conf.setString("execution.checkpointing.dir", dir.toUri().toString());

@@ -147,8 +147,8 @@ public enum ConfigKey {
             "prefix of the exactly-once sinks' transactional ids; unique per job on a cluster"),
     KAFKA_TRANSACTION_TIMEOUT(
             "kafka.transaction-timeout",
-            "10 min",
-            "transaction.timeout.ms of the sinks: above the checkpoint interval, at most the broker's transaction.max.timeout.ms (15 min)"),
+            "15 min",
+            "transaction.timeout.ms of the sinks: longer than the longest recovery (checkpoint interval + timeout + heartbeat timeout + restart delay + slot request timeout, flink-conf), at most the broker's transaction.max.timeout.ms (15 min)"),
     KAFKA_SECURITY_PROTOCOL(
             "kafka.security-protocol", "PLAINTEXT", "PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
     KAFKA_SASL_MECHANISM(

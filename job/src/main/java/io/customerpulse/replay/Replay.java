@@ -1,6 +1,7 @@
 package io.customerpulse.replay;
 
 import io.customerpulse.config.Cli;
+import io.customerpulse.config.EmbeddedFlink;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.config.JobParameterOptions;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -147,11 +147,7 @@ public final class Replay implements Callable<Integer> {
 
     /** flink-conf/config.yaml when present, with checkpoints kept beside the outputs. */
     private static Configuration flinkConfiguration(Path out) {
-        String dir = System.getProperty("customerpulse.flink-conf", "flink-conf");
-        Configuration conf =
-                Files.isRegularFile(Path.of(dir, "config.yaml"))
-                        ? GlobalConfiguration.loadConfiguration(dir)
-                        : new Configuration();
+        Configuration conf = EmbeddedFlink.configuration();
         // a replay is bounded and deterministic: a failure would only repeat, so surface it
         conf.setString("restart-strategy.type", "none");
         conf.setString(

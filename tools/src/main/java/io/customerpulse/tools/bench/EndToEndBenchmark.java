@@ -3,6 +3,7 @@ package io.customerpulse.tools.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.config.EmbeddedFlink;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
@@ -39,7 +40,6 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.TimeUtils;
@@ -102,9 +102,7 @@ public final class EndToEndBenchmark {
             JobConfig config = JobConfig.parse(withJobOptions(settings));
             Topics.create(config.kafka(), 2, (short) 1);
 
-            Configuration flink =
-                    GlobalConfiguration.loadConfiguration(
-                            System.getProperty("customerpulse.flink-conf", "flink-conf"));
+            Configuration flink = EmbeddedFlink.configuration();
             flink.setString(
                     "execution.checkpointing.dir",
                     dir.resolve("e2e-checkpoints").toAbsolutePath().toUri().toString());

@@ -5,6 +5,7 @@ import io.customerpulse.PulseSources;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.config.Cli;
+import io.customerpulse.config.EmbeddedFlink;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.profile.CustomerProfileOperator;
 import io.customerpulse.testkit.FlinkRest;
@@ -29,7 +30,6 @@ import org.apache.flink.api.common.functions.FlatMapFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -426,11 +426,7 @@ public final class ProfileBenchmark implements Callable<Integer> {
 
     private static Configuration flink(
             String backend, int parallelism, Path dir, Map<String, String> variant) {
-        String confDir = System.getProperty("customerpulse.flink-conf", "flink-conf");
-        Configuration conf =
-                Files.isRegularFile(Path.of(confDir, "config.yaml"))
-                        ? GlobalConfiguration.loadConfiguration(confDir)
-                        : new Configuration();
+        Configuration conf = EmbeddedFlink.configuration();
         conf.setString("state.backend.type", backend);
         conf.setString("execution.checkpointing.interval", "10 s");
         conf.setString("execution.checkpointing.incremental", "true");

@@ -3,6 +3,7 @@ package io.customerpulse.tools.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.config.Cli;
+import io.customerpulse.config.EmbeddedFlink;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.config.JobParameterOptions;
 import io.customerpulse.json.AvroJson;
@@ -37,7 +38,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -183,9 +183,7 @@ public final class LocalStack implements Callable<Integer> {
                 JobConfig config = JobConfig.parse(settings);
                 Topics.create(config.kafka(), 2, (short) 1);
 
-                Configuration flink =
-                        GlobalConfiguration.loadConfiguration(
-                                System.getProperty("customerpulse.flink-conf", "flink-conf"));
+                Configuration flink = EmbeddedFlink.configuration();
                 flink.setString("execution.checkpointing.interval", "2 s");
                 flink.setString(
                         "execution.checkpointing.dir",
