@@ -5,9 +5,9 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A real single-node Kafka broker (KRaft, combined broker and controller) in this JVM, for the
- * local stack and the end-to-end tests. Replication factors are 1 and the transaction timeout limit
- * is the broker default (15 min).
+ * A real Kafka broker (KRaft, combined broker and controller) in this JVM, for the local stack and
+ * the end-to-end tests, or a cluster of several ({@link #startCluster}). With one broker
+ * replication factors are 1; the transaction timeout limit is the broker default (15 min).
  */
 public final class EmbeddedKafka implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
@@ -36,20 +36,37 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(SecurityProtocol.SASL_PLAINTEXT);
     }
 
+    /**
+     * A cluster of {@code brokers} brokers and one controller, replicated as production is: every
+     * topic (and the offsets and transaction logs) with one replica per broker and {@code
+     * min.insync.replicas} 2, so a write is acknowledged by two brokers and one can stop.
+     */
+    public static EmbeddedKafka startCluster(int brokers) throws Exception {
+        return start(SecurityProtocol.PLAINTEXT, brokers);
+    }
+
     private static EmbeddedKafka start(SecurityProtocol protocol) throws Exception {
+        return start(protocol, 1);
+    }
+
+    private static EmbeddedKafka start(SecurityProtocol protocol, int brokers) throws Exception {
+        String replicas = Integer.toString(brokers);
+        String minInSync = brokers > 1 ? "2" : "1";
         KafkaClusterTestKit cluster =
                 new KafkaClusterTestKit.Builder(
                                 new TestKitNodes.Builder()
-                                        .setCombined(true)
-                                        .setNumBrokerNodes(1)
+                                        .setCombined(brokers == 1)
+                                        .setNumBrokerNodes(brokers)
                                         .setNumControllerNodes(1)
                                         .setBrokerSecurityProtocol(protocol)
                                         .build())
                         // authenticated users need no ACLs (the test kit's SASL default refuses)
                         .setConfigProp("allow.everyone.if.no.acl.found", "true")
-                        .setConfigProp("offsets.topic.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.replication.factor", "1")
-                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("default.replication.factor", replicas)
+                        .setConfigProp("min.insync.replicas", minInSync)
+                        .setConfigProp("offsets.topic.replication.factor", replicas)
+                        .setConfigProp("transaction.state.log.replication.factor", replicas)
+                        .setConfigProp("transaction.state.log.min.isr", minInSync)
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .setConfigProp("auto.create.topics.enable", "false")
                         .build();
@@ -61,6 +78,25 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    /** The ids of the brokers that run. */
+    public java.util.Set<Integer> runningBrokers() {
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        cluster.brokers()
+                .forEach(
+                        (id, b) -> {
+                            if (!b.isShutdown()) {
+                                ids.add(id);
+                            }
+                        });
+        return ids;
+    }
+
+    /** Stops broker {@code id} (its partitions' leadership moves to the other replicas). */
+    public void stopBroker(int id) {
+        cluster.brokers().get(id).shutdown();
+        cluster.brokers().get(id).awaitShutdown();
     }
 
     @Override

@@ -4,7 +4,6 @@ import static io.customerpulse.tools.e2e.LiveStack.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.customerpulse.avro.CustomerProfile;
-import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.kafka.Topics;
@@ -81,11 +80,13 @@ class FailureRecoveryITCase {
                     await(
                             "every segment change committed on Kafka",
                             () -> {
-                                List<String> committed = committedChanges(changeTopic);
+                                List<String> committed =
+                                        committedChanges(config.kafka(), changeTopic);
                                 return committed.containsAll(expected) ? committed : null;
                             },
                             () -> {
-                                List<String> committed = committedChanges(changeTopic);
+                                List<String> committed =
+                                        committedChanges(config.kafka(), changeTopic);
                                 return "missing "
                                         + expected.stream()
                                                 .filter(c -> !committed.contains(c))
@@ -323,22 +324,5 @@ class FailureRecoveryITCase {
             }
         }
         return false;
-    }
-
-    /** The committed segment changes of {@code topic}, one row each, in topic order. */
-    private static List<String> committedChanges(String topic) throws Exception {
-        List<String> rows = new ArrayList<>();
-        for (SegmentChange c : readCommitted(topic, SegmentChange.class)) {
-            rows.add(
-                    String.join(
-                            "|",
-                            c.getCustomerId(),
-                            c.getAt().toString(),
-                            String.valueOf(c.getFromSegment()),
-                            String.valueOf(c.getToSegment()),
-                            c.getReason(),
-                            Long.toString(c.getVersion())));
-        }
-        return rows;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.CustomerPulseJob;
 import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
@@ -315,6 +316,7 @@ final class LiveStack implements BeforeAllCallback {
                     Map<String, Long> latest = new TreeMap<>();
                     for (CustomerProfile p :
                             readCommitted(
+                                    config.kafka(),
                                     config.kafka().topic(KafkaSettings.PROFILES),
                                     CustomerProfile.class)) {
                         latest.merge(p.getCustomerId(), p.getVersion(), Math::max);
@@ -374,6 +376,12 @@ final class LiveStack implements BeforeAllCallback {
         Properties client = new Properties();
         client.put("bootstrap.servers", kafka.bootstrapServers());
         return TopicReader.readCommitted(client, topic, type);
+    }
+
+    /** The same on the brokers of {@code kafka}. */
+    static <T extends SpecificRecord> List<T> readCommitted(
+            KafkaSettings kafka, String topic, Class<T> type) throws Exception {
+        return TopicReader.readCommitted(kafka.clientProperties(), topic, type);
     }
 
     static Map<String, String> keyed(
@@ -438,6 +446,23 @@ final class LiveStack implements BeforeAllCallback {
                 n.get("to_segment").asText(),
                 n.get("reason").asText(),
                 n.get("version").asText());
+    }
+
+    /** The committed segment changes of {@code topic}, one row each, in topic order. */
+    static List<String> committedChanges(KafkaSettings kafka, String topic) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (SegmentChange c : readCommitted(kafka, topic, SegmentChange.class)) {
+            rows.add(
+                    String.join(
+                            "|",
+                            c.getCustomerId(),
+                            c.getAt().toString(),
+                            String.valueOf(c.getFromSegment()),
+                            String.valueOf(c.getToSegment()),
+                            c.getReason(),
+                            Long.toString(c.getVersion())));
+        }
+        return rows;
     }
 
     static String changeRow(ResultSet r) throws Exception {

@@ -1,0 +1,109 @@
+package io.customerpulse.tools.e2e;
+
+import static io.customerpulse.tools.e2e.LiveStack.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.Topics;
+import io.customerpulse.testing.Flink;
+import io.customerpulse.testkit.EmbeddedKafka;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A Kafka broker stops mid-run (issue 14): on a 3-broker cluster with replication 3 and {@code
+ * min.insync.replicas} 2, the broker leading a partition of an input topic and of an output topic
+ * is stopped while the job reads and writes. The job goes on (restarting if a transaction or a
+ * fetch failed); the outputs are exactly once and the tables equal the replay.
+ */
+@Timeout(420)
+@ExtendWith(LiveStack.class)
+class BrokerFailureITCase {
+    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster();
+
+    @Test
+    void shouldStayExactlyOnceWhenThePartitionLeaderOfAnInputAndAnOutputStops() throws Exception {
+        try (EmbeddedKafka brokers = EmbeddedKafka.startCluster(3)) {
+            String prefix = "broker.";
+            Map<String, String> settings = deterministicSettings(prefix);
+            settings.put("kafka.bootstrap-servers", brokers.bootstrapServers());
+            JobConfig config = JobConfig.parse(settings);
+            // three partitions: every broker leads one partition of every topic
+            Topics.create(config.kafka(), 3, (short) 3);
+            String orders = config.kafka().topic(KafkaSettings.ORDERS);
+            String profiles = config.kafka().topic(KafkaSettings.PROFILES);
+
+            Scenario scenario = scenario("broker", 23, 300);
+            List<String> lines = scenario.lines();
+            int half = lines.size() / 2;
+            produce(config.kafka(), lines.subList(0, half), 3);
+            JobClient job = startLive(config, fixedDelayRestarts("500 ms"));
+            try {
+                await(
+                        "profiles of the first half",
+                        () ->
+                                readCommitted(
+                                                                config.kafka(),
+                                                                profiles,
+                                                                io.customerpulse.avro
+                                                                        .CustomerProfile.class)
+                                                        .size()
+                                                > 50
+                                        ? true
+                                        : null);
+                int leader;
+                try (Admin admin = Admin.create(config.kafka().clientProperties())) {
+                    Map<String, TopicDescription> topics =
+                            admin.describeTopics(List.of(orders, profiles)).allTopicNames().get();
+                    leader = topics.get(orders).partitions().get(0).leader().id();
+                    Set<Integer> profileLeaders = new TreeSet<>();
+                    for (TopicPartitionInfo p : topics.get(profiles).partitions()) {
+                        assertThat(p.replicas()).hasSize(3);
+                        profileLeaders.add(p.leader().id());
+                    }
+                    assertThat(profileLeaders).contains(leader);
+                }
+                brokers.stopBroker(leader); // mid-run: the job is reading and writing
+                assertThat(brokers.runningBrokers()).hasSize(2).doesNotContain(leader);
+                produce(config.kafka(), lines.subList(half, lines.size()), 3);
+
+                assertSameAsReplay(config, scenario.replay());
+                TreeSet<String> expected =
+                        new TreeSet<>(
+                                keyed(
+                                                scenario.replay(),
+                                                "segment_changes",
+                                                LiveStack::changeRow,
+                                                n -> "")
+                                        .keySet());
+                String changeTopic = config.kafka().topic(KafkaSettings.SEGMENT_CHANGES);
+                List<String> changes =
+                        await(
+                                "every segment change committed on Kafka",
+                                () -> {
+                                    List<String> committed =
+                                            committedChanges(config.kafka(), changeTopic);
+                                    return committed.containsAll(expected) ? committed : null;
+                                });
+                List<String> sorted = new ArrayList<>(changes);
+                sorted.sort(null);
+                assertThat(sorted).isEqualTo(new ArrayList<>(expected)); // no duplicate, no loss
+            } finally {
+                job.cancel().get();
+            }
+        }
+    }
+}
