@@ -155,6 +155,10 @@ public enum ConfigKey {
             "kafka.sasl-mechanism",
             "",
             "e.g. SCRAM-SHA-512; the JAAS config comes from the environment variable CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG"),
+    KAFKA_SCHEMA_DIRECTORY(
+            "kafka.schema-directory",
+            "",
+            "further writer schemas (*.avsc, self-contained) on every TaskManager: input records written with them are resolved against the job's own; read again when an unknown fingerprint arrives (at most every 10 s)"),
     POSTGRES_ENABLED("postgres.enabled", "true", "write the dashboard tables"),
     POSTGRES_URL(
             "postgres.url",

@@ -201,6 +201,7 @@ public record JobConfig(
                         positive(ConfigKey.KAFKA_TRANSACTION_TIMEOUT, v),
                         v.get(ConfigKey.KAFKA_SECURITY_PROTOCOL),
                         v.get(ConfigKey.KAFKA_SASL_MECHANISM),
+                        v.get(ConfigKey.KAFKA_SCHEMA_DIRECTORY),
                         Map.copyOf(kafkaClient)),
                 new PostgresSettings(
                         bool(ConfigKey.POSTGRES_ENABLED, v),

@@ -3,6 +3,8 @@ package io.customerpulse.ingest;
 /** Why a record went to the dead-letter output. The names are stable: dashboards count them. */
 public enum RejectReason {
     MALFORMED,
+    /** Single-object encoding naming a writer schema that is in no schema store. */
+    UNKNOWN_SCHEMA,
     UNKNOWN_TYPE,
     MISSING_FIELD,
     MISSING_EVENT_ID,

@@ -4,8 +4,11 @@ import io.customerpulse.Outputs;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.EventKind;
 import io.customerpulse.avro.IngestRecord;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -18,6 +21,8 @@ public class RouteIngested extends ProcessFunction<IngestRecord, CustomerEvent> 
     private final long horizon;
 
     private transient Counter rejected;
+    private transient Map<String, Counter> rejectedByReason;
+    private transient MetricGroup reasons;
     private transient Counter afterAsOf;
 
     public RouteIngested(long horizon) {
@@ -26,14 +31,27 @@ public class RouteIngested extends ProcessFunction<IngestRecord, CustomerEvent> 
 
     @Override
     public void open(OpenContext openContext) {
-        rejected = getRuntimeContext().getMetricGroup().counter("deadLettered");
-        afterAsOf = getRuntimeContext().getMetricGroup().counter("ignoredAfterAsOf");
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        rejected = metrics.counter("deadLettered");
+        // deadLettered by reason: one counter per reason (a label where the reporter has them),
+        // every reason registered from the start so that a dashboard sees its zero
+        reasons = metrics.addGroup("deadLetters");
+        rejectedByReason = new HashMap<>();
+        for (RejectReason r : RejectReason.values()) {
+            rejectedByReason.put(r.name(), reasons.addGroup("reason", r.name()).counter("count"));
+        }
+        afterAsOf = metrics.counter("ignoredAfterAsOf");
     }
 
     @Override
     public void processElement(IngestRecord record, Context ctx, Collector<CustomerEvent> out) {
         if (record.getRejected() != null) {
             rejected.inc();
+            rejectedByReason
+                    .computeIfAbsent(
+                            record.getRejected().getReason(),
+                            r -> reasons.addGroup("reason", r).counter("count"))
+                    .inc();
             ctx.output(Outputs.REJECTED, record.getRejected());
             return;
         }

@@ -6,20 +6,55 @@ import io.customerpulse.ingest.Rejection;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Avro binary encoding of a record, as the input topics carry it (for producers and tests). */
+/**
+ * The wire format of every topic (DESIGN section 2): Avro single-object encoding — the marker
+ * {@code C3 01}, the writer schema's 64-bit fingerprint (little-endian), then the record in Avro
+ * binary — so a reader finds the writer's schema in {@link ReleasedSchemas} and resolves it against
+ * its own. Plain Avro binary of the current version (what producers wrote before) is still read.
+ */
 public final class AvroBytes {
+    /** The single-object header: marker and fingerprint. */
+    public static final int HEADER = 10;
+
+    private static final Map<Schema, BinaryMessageEncoder<SpecificRecord>> ENCODERS =
+            new ConcurrentHashMap<>();
+
     private AvroBytes() {}
 
+    /** The record in single-object encoding, as the job writes its outputs. */
     public static byte[] encode(SpecificRecord record) {
+        BinaryMessageEncoder<SpecificRecord> encoder =
+                ENCODERS.computeIfAbsent(
+                        record.getSchema(),
+                        s -> new BinaryMessageEncoder<>(SpecificData.getForSchema(s), s));
+        try {
+            ByteBuffer b = encoder.encode(record);
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The record in plain Avro binary, with no header (what producers wrote before). */
+    public static byte[] encodePlain(SpecificRecord record) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
         try {
@@ -31,13 +66,84 @@ public final class AvroBytes {
         return out.toByteArray();
     }
 
-    /** Decodes one record of {@code type}; bytes left over or out of bounds are an error. */
+    /** Whether {@code bytes} start with the single-object header. */
+    public static boolean isSingleObject(byte[] bytes) {
+        return bytes.length >= HEADER && bytes[0] == (byte) 0xC3 && bytes[1] == 0x01;
+    }
+
+    /** The writer schema's fingerprint of a single-object record. */
+    public static long fingerprint(byte[] bytes) {
+        long v = 0;
+        for (int i = HEADER - 1; i >= 2; i--) {
+            v = (v << 8) | (bytes[i] & 0xFF);
+        }
+        return v;
+    }
+
+    /** Decodes one record of {@code type} in either form (released schemas only). */
     public static <T extends SpecificRecord> T decode(Class<T> type, byte[] bytes)
             throws IOException {
-        SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
-        AvroBounds.check(reader.getSchema(), bytes, 0);
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, null);
-        return reader.read(null, decoder);
+        return new Reader<>(type, ReleasedSchemas.released()).read(bytes);
+    }
+
+    /** A record's writer schema is in no store: it cannot be read. */
+    public static final class UnknownSchemaException extends IOException {
+        private final long fingerprint;
+
+        UnknownSchemaException(long fingerprint) {
+            super(
+                    String.format(
+                            "writer schema with fingerprint %016x is neither a released schema of"
+                                    + " customer-pulse nor in kafka.schema-directory",
+                            fingerprint));
+            this.fingerprint = fingerprint;
+        }
+
+        public long fingerprint() {
+            return fingerprint;
+        }
+    }
+
+    /**
+     * Reads records of one type in either form: a single-object record with the writer schema its
+     * fingerprint names (resolved against the type's, Avro schema resolution), plain binary with
+     * the type's own. Bytes left over or a length beyond the message are an error ({@link
+     * AvroBounds}, checked against the writer schema before Avro allocates). Not thread-safe.
+     */
+    public static final class Reader<T extends SpecificRecord> {
+        private final Schema schema;
+        private final ReleasedSchemas store;
+        private final BinaryMessageDecoder<T> messages;
+        private final SpecificDatumReader<T> plain;
+        private BinaryDecoder decoder;
+
+        public Reader(Class<T> type, ReleasedSchemas store) {
+            SpecificData model = SpecificData.getForClass(type);
+            this.schema = model.getSchema(type);
+            this.store = store;
+            this.messages = new BinaryMessageDecoder<>(model, schema, store);
+            this.plain = new SpecificDatumReader<>(type);
+        }
+
+        /** The type's (reader) schema. */
+        public Schema schema() {
+            return schema;
+        }
+
+        public T read(byte[] bytes) throws IOException {
+            if (isSingleObject(bytes)) {
+                long fingerprint = fingerprint(bytes);
+                Schema writer = store.findByFingerprint(fingerprint);
+                if (writer == null) {
+                    throw new UnknownSchemaException(fingerprint);
+                }
+                AvroBounds.check(writer, bytes, HEADER);
+                return messages.decode(bytes);
+            }
+            AvroBounds.check(schema, bytes, 0);
+            decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
+            return plain.read(null, decoder);
+        }
     }
 
     /** The input topic of a replay-format type: order, return, ad, interaction. */

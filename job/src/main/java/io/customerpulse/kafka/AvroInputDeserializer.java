@@ -9,9 +9,6 @@ import io.customerpulse.ingest.EventNormalizer;
 import io.customerpulse.ingest.RejectReason;
 import io.customerpulse.ingest.SourceRef;
 import java.io.IOException;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
@@ -20,21 +17,36 @@ import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Decodes a record of an input topic (Avro binary of the topic's schema in {@code avro/input/}) and
- * validates it. Whatever does not decode — empty, truncated, another schema's bytes, trailing
- * bytes, a length prefix longer than the message ({@link AvroBounds}) — or breaks a rule becomes a
- * rejection carrying topic, partition, offset and the bytes.
+ * Decodes a record of an input topic ({@link AvroBytes}: single-object encoding with any released
+ * version of the topic's schema, or one in {@code kafka.schema-directory}, resolved against the
+ * current one in {@code avro/input/}; or plain binary of the current one) and validates it. A
+ * writer schema in no store is rejected as UNKNOWN_SCHEMA; whatever else does not decode — empty,
+ * truncated, another schema's bytes, trailing bytes, a length prefix longer than the message
+ * ({@link AvroBounds}) — is MALFORMED; a record that breaks a rule gets that rule's reason. Each
+ * rejection carries topic, partition, offset and the bytes.
  */
 public final class AvroInputDeserializer implements KafkaRecordDeserializationSchema<IngestRecord> {
     private final Class<? extends SpecificRecord> type;
     private final EventNormalizer normalizer;
+    private final String schemaDirectory;
 
-    private transient SpecificDatumReader<SpecificRecord> reader;
-    private transient BinaryDecoder decoder;
+    private transient AvroBytes.Reader<? extends SpecificRecord> reader;
 
     public AvroInputDeserializer(Class<? extends SpecificRecord> type, EventNormalizer normalizer) {
+        this(type, normalizer, "");
+    }
+
+    /**
+     * @param schemaDirectory further writer schemas ({@code kafka.schema-directory}), blank for
+     *     none
+     */
+    public AvroInputDeserializer(
+            Class<? extends SpecificRecord> type,
+            EventNormalizer normalizer,
+            String schemaDirectory) {
         this.type = type;
         this.normalizer = normalizer;
+        this.schemaDirectory = schemaDirectory;
     }
 
     /** The record type of an input topic. */
@@ -61,6 +73,11 @@ public final class AvroInputDeserializer implements KafkaRecordDeserializationSc
         SpecificRecord decoded;
         try {
             decoded = decode(bytes);
+        } catch (AvroBytes.UnknownSchemaException e) {
+            out.collect(
+                    EventNormalizer.rejected(
+                            RejectReason.UNKNOWN_SCHEMA, e.getMessage(), ref, bytes, null, null));
+            return;
         } catch (IOException | RuntimeException e) {
             out.collect(
                     EventNormalizer.rejected(
@@ -75,14 +92,11 @@ public final class AvroInputDeserializer implements KafkaRecordDeserializationSc
         out.collect(normalizer.toIngest(decoded, ref, bytes, System.currentTimeMillis()));
     }
 
-    @SuppressWarnings("unchecked")
     private SpecificRecord decode(byte[] bytes) throws IOException {
         if (reader == null) {
-            reader = new SpecificDatumReader<>((Class<SpecificRecord>) type);
+            reader = new AvroBytes.Reader<>(type, ReleasedSchemas.with(schemaDirectory));
         }
-        AvroBounds.check(reader.getSchema(), bytes, 0); // nothing allocated for a corrupt length
-        decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
-        return reader.read(null, decoder);
+        return reader.read(bytes);
     }
 
     @Override

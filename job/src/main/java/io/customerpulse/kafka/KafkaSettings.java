@@ -21,6 +21,7 @@ public record KafkaSettings(
         Duration transactionTimeout,
         String securityProtocol,
         String saslMechanism,
+        String schemaDirectory,
         Map<String, String> passThrough)
         implements Serializable {
 

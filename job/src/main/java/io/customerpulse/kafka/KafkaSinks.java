@@ -14,13 +14,13 @@ import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.formats.avro.AvroSerializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * The output topics, written exactly once with Kafka transactions committed on checkpoints (so
- * consumers read them with isolation.level=read_committed). Values are Avro binary of the schemas
- * in {@code avro/output/}; keys are the customer id (campaign rows: campaign id and day).
+ * consumers read them with isolation.level=read_committed). Values are Avro single-object encoding
+ * ({@link AvroBytes}) of the schemas in {@code avro/output/}, every released version of which is in
+ * {@code schemas/}; keys are the customer id (campaign rows: campaign id and day).
  */
 public final class KafkaSinks implements PulseSinks {
     private final KafkaSettings kafka;
@@ -85,8 +85,7 @@ public final class KafkaSinks implements PulseSinks {
                                 KafkaRecordSerializationSchema.<T>builder()
                                         .setTopic(topic)
                                         .setKeySerializationSchema(keys)
-                                        .setValueSerializationSchema(
-                                                AvroSerializationSchema.forSpecific(type))
+                                        .setValueSerializationSchema(new SingleObject<T>())
                                         .build())
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
@@ -95,5 +94,14 @@ public final class KafkaSinks implements PulseSinks {
                                 Long.toString(kafka.transactionTimeout().toMillis()))
                         .build();
         stream.sinkTo(sink).uid(uid).name("kafka " + topic);
+    }
+
+    /** A record's value: {@link AvroBytes#encode}, single-object encoding. */
+    private static final class SingleObject<T extends SpecificRecord>
+            implements SerializationSchema<T> {
+        @Override
+        public byte[] serialize(T record) {
+            return AvroBytes.encode(record);
+        }
     }
 }

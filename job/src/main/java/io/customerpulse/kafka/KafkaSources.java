@@ -101,7 +101,9 @@ public final class KafkaSources implements PulseSources {
                         .setProperty("partition.discovery.interval.ms", "60000")
                         .setDeserializer(
                                 new AvroInputDeserializer(
-                                        AvroInputDeserializer.typeOf(input), normalizer))
+                                        AvroInputDeserializer.typeOf(input),
+                                        normalizer,
+                                        kafka.schemaDirectory()))
                         .setStartingOffsets(
                                 switch (kafka.startingOffsets()) {
                                     case "earliest" -> OffsetsInitializer.earliest();

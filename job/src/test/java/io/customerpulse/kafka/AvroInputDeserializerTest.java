@@ -12,14 +12,21 @@ import io.customerpulse.config.JobConfig;
 import io.customerpulse.ingest.EventNormalizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Input records that do not decode: rejected with a reason, never an error out of the source. */
 class AvroInputDeserializerTest {
@@ -46,6 +53,10 @@ class AvroInputDeserializerTest {
     }
 
     private List<IngestRecord> deserialize(byte[] value) {
+        return deserialize(orders, value);
+    }
+
+    private static List<IngestRecord> deserialize(AvroInputDeserializer orders, byte[] value) {
         List<IngestRecord> out = new ArrayList<>();
         orders.deserialize(
                 new ConsumerRecord<>("orders", 0, 7L, null, value),
@@ -92,11 +103,77 @@ class AvroInputDeserializerTest {
     }
 
     @Test
-    void shouldDecodeAValidOrder() {
-        List<IngestRecord> out = deserialize(AvroBytes.encode(order(2)));
-        assertThat(out).hasSize(1);
+    void shouldDecodeAValidOrderInSingleObjectEncodingAndInThePlainBinaryOfBefore() {
+        byte[] single = AvroBytes.encode(order(2));
+        assertThat(AvroBytes.isSingleObject(single)).isTrue();
+        assertThat(AvroBytes.fingerprint(single))
+                .isEqualTo(ReleasedSchemas.fingerprint(OrderPlaced.getClassSchema()));
+        for (byte[] bytes : List.of(single, AvroBytes.encodePlain(order(2)))) {
+            List<IngestRecord> out = deserialize(bytes);
+            assertThat(out).hasSize(1);
+            assertThat(out.get(0).getRejected()).isNull();
+            assertThat(out.get(0).getEvent().getCustomerId()).isEqualTo("c1");
+        }
+    }
+
+    /** OrderPlaced as a producer's next version might write it: one more optional field. */
+    private static final Schema NEWER =
+            new Schema.Parser()
+                    .parse(
+                            OrderPlaced.getClassSchema()
+                                    .toString()
+                                    .replace(
+                                            "\"fields\":[",
+                                            "\"fields\":[{\"name\":\"gift_message\",\"type\":"
+                                                    + "[\"null\",\"string\"],\"default\":null},"));
+
+    /** order(1) read into the newer schema (gift message default), with a gift message. */
+    private static GenericRecord newerOrder() throws IOException {
+        GenericRecord r =
+                new org.apache.avro.generic.GenericDatumReader<GenericRecord>(
+                                OrderPlaced.getClassSchema(), NEWER)
+                        .read(
+                                null,
+                                org.apache.avro.io.DecoderFactory.get()
+                                        .binaryDecoder(AvroBytes.encodePlain(order(1)), null));
+        r.put("gift_message", "happy birthday");
+        return r;
+    }
+
+    @Test
+    void shouldResolveANewerWriterSchemaFromTheSchemaDirectoryAndRejectOneItDoesNotKnow(
+            @TempDir Path dir) throws IOException {
+        byte[] newer =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), NEWER)
+                        .encode(newerOrder())
+                        .array();
+        assertThat(AvroBytes.fingerprint(newer)).isEqualTo(ReleasedSchemas.fingerprint(NEWER));
+
+        RejectedEvent unknown = deserialize(newer).get(0).getRejected();
+        assertThat(unknown.getReason()).isEqualTo("UNKNOWN_SCHEMA");
+        assertThat(unknown.getDetail())
+                .contains(String.format("%016x", ReleasedSchemas.fingerprint(NEWER)));
+        assertThat(unknown.getPayload().array()).isEqualTo(newer);
+
+        Files.writeString(dir.resolve("OrderPlaced-gift.avsc"), NEWER.toString(true));
+        AvroInputDeserializer withDirectory =
+                new AvroInputDeserializer(
+                        OrderPlaced.class,
+                        new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))),
+                        dir.toString());
+        List<IngestRecord> out = deserialize(withDirectory, newer);
         assertThat(out.get(0).getRejected()).isNull();
-        assertThat(out.get(0).getEvent().getCustomerId()).isEqualTo("c1");
+        assertThat(out.get(0).getEvent().getOrderId()).isEqualTo("o1");
+        assertThat(out.get(0).getEvent().getAmountMinor()).isEqualTo(1_000L);
+
+        // plain binary names no schema: the newer record's extra field reads as trailing bytes
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder e =
+                org.apache.avro.io.EncoderFactory.get().binaryEncoder(plain, null);
+        new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(NEWER).write(newerOrder(), e);
+        e.flush();
+        assertThat(deserialize(withDirectory, plain.toByteArray()).get(0).getRejected().getReason())
+                .isEqualTo("MALFORMED");
     }
 
     @Test
@@ -119,7 +196,7 @@ class AvroInputDeserializerTest {
 
     @Test
     void shouldDeadLetterACorruptStringLength() {
-        byte[] valid = AvroBytes.encode(order(1));
+        byte[] valid = AvroBytes.encodePlain(order(1));
         // the event id is the first field: its length prefix is byte 0 ("e1": 2 bytes)
         assertThat(valid[0]).isEqualTo(zigzag(2)[0]);
         byte[] corrupt = splice(valid, 0, 1, zigzag(1_900_000_000L));
@@ -132,7 +209,7 @@ class AvroInputDeserializerTest {
 
     @Test
     void shouldRefuseTrailingBytesAndShortMessages() throws IOException {
-        byte[] valid = AvroBytes.encode(order(1));
+        byte[] valid = AvroBytes.encodePlain(order(1));
         assertThatCode(() -> AvroBounds.check(OrderPlaced.getClassSchema(), valid, 0))
                 .doesNotThrowAnyException();
         byte[] longer = Arrays.copyOf(valid, valid.length + 1);
@@ -142,12 +219,18 @@ class AvroInputDeserializerTest {
         assertThatThrownBy(() -> AvroBounds.check(OrderPlaced.getClassSchema(), shorter, 0))
                 .hasMessageContaining("message ends");
         assertThat(deserialize(longer).get(0).getRejected().getDetail()).contains("trailing bytes");
+        byte[] single = AvroBytes.encode(order(1));
+        byte[] singleLonger = Arrays.copyOf(single, single.length + 1);
+        assertThat(deserialize(singleLonger).get(0).getRejected().getDetail())
+                .contains("trailing bytes");
     }
 
     @Test
     void shouldAcceptEveryRecordAvroWrites() throws IOException {
         for (int lines : new int[] {0, 1, 100}) {
-            AvroBounds.check(OrderPlaced.getClassSchema(), AvroBytes.encode(order(lines)), 0);
+            AvroBounds.check(OrderPlaced.getClassSchema(), AvroBytes.encodePlain(order(lines)), 0);
+            AvroBounds.check(
+                    OrderPlaced.getClassSchema(), AvroBytes.encode(order(lines)), AvroBytes.HEADER);
         }
     }
 }

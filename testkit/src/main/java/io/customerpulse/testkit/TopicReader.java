@@ -5,8 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,16 +21,23 @@ import org.apache.kafka.common.TopicPartition;
 public final class TopicReader {
     private TopicReader() {}
 
-    /** Every committed record of {@code topic}, decoded as {@code type}, up to the current end. */
+    /**
+     * Every committed record of {@code topic}, decoded as {@code type}, up to the current end. The
+     * values are Avro single-object encoding; {@code writers} finds each record's writer schema by
+     * its fingerprint (the job's released schemas), which Avro resolves against {@code type}'s.
+     */
     public static <T extends SpecificRecord> List<T> readCommitted(
-            Properties client, String topic, Class<T> type) throws java.io.IOException {
+            Properties client, String topic, Class<T> type, SchemaStore writers)
+            throws java.io.IOException {
         Properties p = new Properties();
         p.putAll(client);
         p.put("isolation.level", "read_committed");
         p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         List<T> out = new ArrayList<>();
-        SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
+        SpecificData model = SpecificData.getForClass(type);
+        BinaryMessageDecoder<T> reader =
+                new BinaryMessageDecoder<>(model, model.getSchema(type), writers);
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions =
                     consumer.partitionsFor(topic).stream()
@@ -42,7 +50,7 @@ public final class TopicReader {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
                     && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(reader.read(null, DecoderFactory.get().binaryDecoder(r.value(), null)));
+                    out.add(reader.decode(r.value()));
                 }
             }
         }

@@ -9,6 +9,7 @@ import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.ReleasedSchemas;
 import io.customerpulse.kafka.Topics;
 import io.customerpulse.testkit.EmbeddedKafka;
 import io.customerpulse.testkit.FlinkRest;
@@ -35,7 +36,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.avro.specific.SpecificRecordBase;
@@ -482,17 +482,13 @@ public final class EndToEndBenchmark {
 
         @Override
         public void run() {
-            SpecificDatumReader<CustomerProfile> reader =
-                    new SpecificDatumReader<>(CustomerProfile.class);
+            AvroBytes.Reader<CustomerProfile> reader =
+                    new AvroBytes.Reader<>(CustomerProfile.class, ReleasedSchemas.released());
             try (consumer) {
                 while (!stop.get()) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(20))) {
                         long arrival = System.currentTimeMillis();
-                        CustomerProfile p =
-                                reader.read(
-                                        null,
-                                        org.apache.avro.io.DecoderFactory.get()
-                                                .binaryDecoder(r.value(), null));
+                        CustomerProfile p = reader.read(r.value());
                         long at = p.getUpdatedAt().toEpochMilli();
                         firstArrival.compareAndSet(0, arrival);
                         lastArrival.set(arrival);

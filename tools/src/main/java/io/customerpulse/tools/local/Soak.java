@@ -9,6 +9,7 @@ import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.ReleasedSchemas;
 import io.customerpulse.replay.ReplayRunner;
 import io.customerpulse.testkit.CampaignRows;
 import io.customerpulse.testkit.FlinkRest;
@@ -264,7 +265,8 @@ public final class Soak implements Callable<Integer> {
                     TopicReader.readCommitted(
                             config.kafka().clientProperties(),
                             config.kafka().topic(KafkaSettings.SEGMENT_CHANGES),
-                            SegmentChange.class)) {
+                            SegmentChange.class,
+                            ReleasedSchemas.released())) {
                 found.merge(
                         TableRows.of(AvroJson.MAPPER.readTree(AvroJson.toJson(c)), fields),
                         1,

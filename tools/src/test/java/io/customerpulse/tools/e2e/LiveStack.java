@@ -11,6 +11,7 @@ import io.customerpulse.ingest.JsonEventDecoder;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.kafka.AvroBytes;
 import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.ReleasedSchemas;
 import io.customerpulse.replay.ReplayRunner;
 import io.customerpulse.testing.GeneratedEvents;
 import io.customerpulse.testkit.CampaignRows;
@@ -375,13 +376,14 @@ final class LiveStack implements BeforeAllCallback {
             throws Exception {
         Properties client = new Properties();
         client.put("bootstrap.servers", kafka.bootstrapServers());
-        return TopicReader.readCommitted(client, topic, type);
+        return TopicReader.readCommitted(client, topic, type, ReleasedSchemas.released());
     }
 
     /** The same on the brokers of {@code kafka}. */
     static <T extends SpecificRecord> List<T> readCommitted(
             KafkaSettings kafka, String topic, Class<T> type) throws Exception {
-        return TopicReader.readCommitted(kafka.clientProperties(), topic, type);
+        return TopicReader.readCommitted(
+                kafka.clientProperties(), topic, type, ReleasedSchemas.released());
     }
 
     static Map<String, String> keyed(

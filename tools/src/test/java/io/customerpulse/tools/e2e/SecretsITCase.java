@@ -10,6 +10,7 @@ import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.kafka.EnvSecrets;
 import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.ReleasedSchemas;
 import io.customerpulse.kafka.Topics;
 import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.testing.EventJson;
@@ -137,7 +138,8 @@ class SecretsITCase {
                                                         config.kafka().clientProperties(),
                                                         config.kafka()
                                                                 .topic(KafkaSettings.PROFILES),
-                                                        CustomerProfile.class)
+                                                        CustomerProfile.class,
+                                                        ReleasedSchemas.released())
                                                 .stream()
                                                 .filter(r -> r.getCustomerId().equals("sasl-1"))
                                                 .findFirst()

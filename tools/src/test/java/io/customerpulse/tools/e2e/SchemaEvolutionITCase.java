@@ -1,0 +1,255 @@
+package io.customerpulse.tools.e2e;
+
+import static io.customerpulse.tools.e2e.LiveStack.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.customerpulse.avro.OrderPlaced;
+import io.customerpulse.avro.RejectedEvent;
+import io.customerpulse.config.JobConfig;
+import io.customerpulse.ingest.JsonEventDecoder;
+import io.customerpulse.kafka.AvroBytes;
+import io.customerpulse.kafka.KafkaSettings;
+import io.customerpulse.kafka.ReleasedSchemas;
+import io.customerpulse.kafka.Topics;
+import io.customerpulse.testing.EventJson;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.SchemaStore;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Producers and consumers upgrade their schemas (issue 14, DESIGN section 2), against the live job
+ * on a real broker: a producer still writing plain binary, one writing the released version, one on
+ * a newer version whose schema is in {@code kafka.schema-directory}, and one on a version nobody
+ * registered (a dead letter UNKNOWN_SCHEMA, counted by reason). And a consumer outside the project,
+ * on the first released CustomerProfile schema, reads the job's current profiles.
+ */
+@Timeout(300)
+@ExtendWith(LiveStack.class)
+class SchemaEvolutionITCase {
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
+                            .build());
+
+    @TempDir Path schemaDirectory;
+
+    /** OrderPlaced with one more optional field: a producer's next version. */
+    private static Schema newerOrderPlaced(String field) {
+        return new Schema.Parser()
+                .parse(
+                        OrderPlaced.getClassSchema()
+                                .toString()
+                                .replace(
+                                        "\"fields\":[",
+                                        "\"fields\":[{\"name\":\""
+                                                + field
+                                                + "\",\"type\":[\"null\",\"string\"],"
+                                                + "\"default\":null},"));
+    }
+
+    private static OrderPlaced order(String customer, String orderId, long total) throws Exception {
+        return (OrderPlaced)
+                JsonEventDecoder.toRecord(
+                        readTree(
+                                EventJson.order("e-" + orderId)
+                                        .customer(customer)
+                                        .at(
+                                                Instant.now()
+                                                        .truncatedTo(ChronoUnit.MILLIS)
+                                                        .minus(Duration.ofHours(2)))
+                                        .with("order_id", orderId)
+                                        .amount("total_minor", total, "USD")
+                                        .json()));
+    }
+
+    /** {@code order} as written with {@code writer} (its extra field set), single-object. */
+    private static byte[] writtenWith(Schema writer, String field, OrderPlaced order)
+            throws Exception {
+        GenericRecord r =
+                new GenericDatumReader<GenericRecord>(OrderPlaced.getClassSchema(), writer)
+                        .read(
+                                null,
+                                DecoderFactory.get()
+                                        .binaryDecoder(AvroBytes.encodePlain(order), null));
+        r.put(field, "gift wrap, please");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), writer).encode(r, out);
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldReadEveryProducerItKnowsAndBeReadByAConsumerOnAnOlderSchema() throws Exception {
+        Schema registered = newerOrderPlaced("gift_message");
+        Schema unregistered = newerOrderPlaced("coupon_code");
+        Files.writeString(schemaDirectory.resolve("OrderPlaced-next.avsc"), registered.toString());
+
+        Map<String, String> settings = liveSettings("schemas.");
+        settings.put("kafka.schema-directory", schemaDirectory.toString());
+        settings.put("watermark.idleness", "1 s");
+        settings.put("watermark.max-out-of-orderness", "1 s");
+        JobConfig config = JobConfig.parse(settings);
+        Topics.create(config.kafka(), 1, (short) 1);
+        byte[] unknown = writtenWith(unregistered, "coupon_code", order("p-unknown", "U1", 400));
+        produceRaw(
+                config.kafka(),
+                List.of(
+                        new Object[] {
+                            KafkaSettings.ORDERS, AvroBytes.encodePlain(order("p-plain", "P1", 100))
+                        },
+                        new Object[] {
+                            KafkaSettings.ORDERS, AvroBytes.encode(order("p-released", "R1", 200))
+                        },
+                        new Object[] {
+                            KafkaSettings.ORDERS,
+                            writtenWith(registered, "gift_message", order("p-newer", "N1", 300))
+                        },
+                        new Object[] {KafkaSettings.ORDERS, unknown}));
+
+        JobClient job = startLive(config);
+        try {
+            String db = config.postgres().url();
+            Map<String, String> gmv =
+                    await(
+                            "the three readable producers' profiles",
+                            () -> {
+                                Map<String, String> rows =
+                                        query(
+                                                db,
+                                                "SELECT customer_id, gmv_minor FROM"
+                                                        + " customer_profile",
+                                                r -> r.getString(1),
+                                                r -> r.getString(2));
+                                return rows.size() >= 3 ? rows : null;
+                            });
+            assertThat(gmv)
+                    .containsOnly(
+                            Map.entry("p-plain", "100"),
+                            Map.entry("p-released", "200"),
+                            Map.entry("p-newer", "300"));
+
+            RejectedEvent dead =
+                    await(
+                            "the unknown schema's dead letter",
+                            () ->
+                                    readCommitted(
+                                                    config.kafka(),
+                                                    config.kafka().topic(KafkaSettings.DEAD_LETTER),
+                                                    RejectedEvent.class)
+                                            .stream()
+                                            .findFirst()
+                                            .orElse(null));
+            assertThat(dead.getReason()).isEqualTo("UNKNOWN_SCHEMA");
+            assertThat(dead.getDetail())
+                    .contains(String.format("%016x", ReleasedSchemas.fingerprint(unregistered)));
+            assertThat(dead.getPayload().array()).isEqualTo(unknown);
+            assertThat(await("the dead letter counted", () -> deadLetters(job, "UNKNOWN_SCHEMA")))
+                    .isEqualTo(1);
+            assertThat(deadLetters(job, "MALFORMED")).isZero();
+
+            // a consumer outside the project: the released schema files and Avro, reading the
+            // job's current profiles with the first CustomerProfile schema ever released
+            Path store = Path.of("schemas");
+            SchemaStore.Cache writers = new SchemaStore.Cache();
+            for (String f : Files.readAllLines(store.resolve("index.txt"))) {
+                writers.addSchema(new Schema.Parser().parse(store.resolve(f).toFile()));
+            }
+            Schema first =
+                    new Schema.Parser()
+                            .parse(store.resolve("output/CustomerProfile/1.avsc").toFile());
+            assertThat(first.getField("predicted_clv_minor")).isNull(); // older than the job's
+            BinaryMessageDecoder<GenericRecord> consumer =
+                    new BinaryMessageDecoder<>(GenericData.get(), first, writers);
+            Map<String, String> seen = new HashMap<>();
+            for (byte[] value :
+                    values(config.kafka(), config.kafka().topic(KafkaSettings.PROFILES))) {
+                GenericRecord p = consumer.decode(value);
+                assertThat(p.getSchema().getFields()).hasSameSizeAs(first.getFields());
+                seen.put(p.get("customer_id").toString(), p.get("gmv_minor").toString());
+            }
+            assertThat(seen).isEqualTo(gmv);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    /**
+     * The dead letters of {@code reason} counted by the job's metric (group variable {@code
+     * reason}), summed over the inputs' routers; null while none is counted yet for UNKNOWN_SCHEMA.
+     */
+    private static Long deadLetters(JobClient job, String reason) {
+        long sum = 0;
+        int found = 0;
+        for (var group : METRICS.getMetricsByGroup().entrySet()) {
+            Map<String, String> variables = group.getKey().getAllVariables();
+            if (job.getJobID().toString().equals(variables.get("<job_id>"))
+                    && reason.equals(variables.get("<reason>"))
+                    && group.getValue().get("count") instanceof Counter c) {
+                sum += c.getCount();
+                found++;
+            }
+        }
+        return found == 0 || (sum == 0 && reason.equals("UNKNOWN_SCHEMA")) ? null : sum;
+    }
+
+    /** Every committed value of {@code topic}, as bytes. */
+    private static List<byte[]> values(KafkaSettings kafka, String topic) {
+        Properties p = kafka.clientProperties();
+        p.put("isolation.level", "read_committed");
+        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts =
+                    c.partitionsFor(topic).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
+                    && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+}
