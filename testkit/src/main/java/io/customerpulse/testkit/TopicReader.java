@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +27,8 @@ public final class TopicReader {
      * Every committed record of {@code topic}, decoded as {@code type}, up to the current end. The
      * values are Avro single-object encoding; {@code writers} finds each record's writer schema by
      * its fingerprint (the job's released schemas), which Avro resolves against {@code type}'s.
+     * Records without the header are plain binary of {@code type}'s schema, as releases before the
+     * single-object encoding wrote them (a topic that an upgraded job continues).
      */
     public static <T extends SpecificRecord> List<T> readCommitted(
             Properties client, String topic, Class<T> type, SchemaStore writers)
@@ -38,6 +42,7 @@ public final class TopicReader {
         SpecificData model = SpecificData.getForClass(type);
         BinaryMessageDecoder<T> reader =
                 new BinaryMessageDecoder<>(model, model.getSchema(type), writers);
+        SpecificDatumReader<T> plain = new SpecificDatumReader<>(type); // written before it
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions =
                     consumer.partitionsFor(topic).stream()
@@ -50,7 +55,13 @@ public final class TopicReader {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
                     && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(reader.decode(r.value()));
+                    byte[] v = r.value();
+                    boolean singleObject = v.length >= 10 && v[0] == (byte) 0xC3 && v[1] == 0x01;
+                    out.add(
+                            singleObject
+                                    ? reader.decode(v)
+                                    : plain.read(
+                                            null, DecoderFactory.get().binaryDecoder(v, null)));
                 }
             }
         }
