@@ -142,6 +142,7 @@ public final class Soak implements Callable<Integer> {
             throws Exception {
         Map<String, String> infra = JobArgs.load(cluster.resolve("infra.properties"));
         JobConfig config = JobConfig.parse(infra);
+        boolean plain = plain(fromJar);
 
         // the fixed input: generated traffic, then one event per topic and partition past the end
         Instant start = Instant.parse("2025-01-01T00:00:00Z");
@@ -167,7 +168,7 @@ public final class Soak implements Callable<Integer> {
         try (KafkaProducer<String, byte[]> producer = producer(config.kafka())) {
             for (int k = 0, from = 0; from < lines.size(); k++, from += chunk) {
                 for (String line : lines.subList(from, Math.min(lines.size(), from + chunk))) {
-                    send(producer, config.kafka(), AvroJson.MAPPER.readTree(line));
+                    send(producer, config.kafka(), AvroJson.MAPPER.readTree(line), plain);
                 }
                 producer.flush();
                 if (k < kills) {
@@ -188,7 +189,7 @@ public final class Soak implements Callable<Integer> {
                                     config.kafka().topic(AvroBytes.topicOf(s.get("type").asText())),
                                     p,
                                     "s",
-                                    AvroBytes.encode(JsonEventDecoder.toRecord(s))));
+                                    encode(JsonEventDecoder.toRecord(s), plain)));
                 }
             }
         }
@@ -486,11 +487,32 @@ public final class Soak implements Callable<Integer> {
         return new KafkaProducer<>(p);
     }
 
+    /**
+     * Whether the input is written as plain Avro binary: when the run starts on an earlier jar,
+     * which may predate the single-object encoding, as its producers did (the upgraded job reads
+     * both). Producers move to the single-object encoding after the job is upgraded, never before.
+     */
+    private static boolean plain(String fromJar) {
+        return fromJar != null;
+    }
+
+    private static byte[] encode(org.apache.avro.specific.SpecificRecord r, boolean plain) {
+        return plain ? AvroBytes.encodePlain(r) : AvroBytes.encode(r);
+    }
+
     private static void send(
-            KafkaProducer<String, byte[]> producer, KafkaSettings kafka, JsonNode n)
+            KafkaProducer<String, byte[]> producer, KafkaSettings kafka, JsonNode n, boolean plain)
             throws Exception {
         int partition = Math.floorMod(AvroBytes.keyOf(n).hashCode(), 2);
-        producer.send(AvroBytes.inputRecord(kafka, n, partition, null));
+        ProducerRecord<String, byte[]> r = AvroBytes.inputRecord(kafka, n, partition, null);
+        producer.send(
+                plain
+                        ? new ProducerRecord<>(
+                                r.topic(),
+                                partition,
+                                r.key(),
+                                encode(JsonEventDecoder.toRecord(n), true))
+                        : r);
     }
 
     /**
