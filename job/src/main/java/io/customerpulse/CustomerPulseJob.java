@@ -69,6 +69,13 @@ public final class CustomerPulseJob {
             System.err.println("customer-pulse-job: " + problem);
             System.exit(2);
         }
+        if (!arguments.config.kafka().saslMechanism().isEmpty()
+                && System.getenv(io.customerpulse.kafka.KafkaSettings.JAAS_ENV) == null) {
+            System.err.println(
+                    "customer-pulse-job: warning: kafka.sasl-mechanism is set and "
+                            + io.customerpulse.kafka.KafkaSettings.JAAS_ENV
+                            + " is not set here; the JobManager and every TaskManager need it");
+        }
         buildLive(env, arguments.config);
         env.execute("customer-pulse");
     }

@@ -32,10 +32,6 @@ public final class AvroInputDeserializer implements KafkaRecordDeserializationSc
 
     private transient AvroBytes.Reader<? extends SpecificRecord> reader;
 
-    public AvroInputDeserializer(Class<? extends SpecificRecord> type, EventNormalizer normalizer) {
-        this(type, normalizer, "");
-    }
-
     /**
      * @param schemaDirectory further writer schemas ({@code kafka.schema-directory}), blank for
      *     none

@@ -17,10 +17,15 @@ import org.slf4j.LoggerFactory;
 final class ClvModelDeserializer implements KafkaRecordDeserializationSchema<ClvModel> {
     private static final Logger LOG = LoggerFactory.getLogger(ClvModelDeserializer.class);
 
+    private transient AvroBytes.Reader<ClvModel> reader;
+
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<ClvModel> out) {
         try {
-            out.collect(AvroBytes.decode(ClvModel.class, record.value()));
+            if (reader == null) {
+                reader = new AvroBytes.Reader<>(ClvModel.class, ReleasedSchemas.released());
+            }
+            out.collect(reader.read(record.value()));
         } catch (IOException | RuntimeException e) {
             LOG.error(
                     "skipped {}-{}@{}: not a ClvModel ({})",

@@ -4,15 +4,20 @@ import java.util.Arrays;
 
 /**
  * The orders a customer's state remembers for {@code dedup.order-retention} (DESIGN section 4), by
- * order time ascending: order_id, time, total and what was refunded of it so far. They make money
- * count once: an order_id seen again (a producer retry under a new event_id) is not counted a
- * second time, and the refunds of a known order add up to its total at most. At most {@code
- * dedup.max-order-ids} are kept, the oldest forgotten first.
+ * time ascending: order_id, time, total and what was refunded of it so far. They make money count
+ * once: an order_id seen again (a producer retry under a new event_id) is not counted a second
+ * time, and the refunds of a known order add up to its total at most. A return of an order not seen
+ * yet is remembered too, at the return's time with total {@link #NOT_PLACED}, so that the order, if
+ * it comes later, starts with what was already refunded of it. At most {@code dedup.max-order-ids}
+ * are kept, the oldest forgotten first.
  *
  * <p>Parallel arrays, as {@code Clicks}: remembering an order allocates nothing once the arrays
  * have grown to the customer's usual count.
  */
 public final class KnownOrders {
+    /** The total of an order seen only through its returns so far. */
+    public static final long NOT_PLACED = -1;
+
     private static final long[] NO_LONGS = {};
     private static final String[] NO_STRINGS = {};
 
@@ -83,14 +88,34 @@ public final class KnownOrders {
         }
     }
 
+    /** Whether order {@code i} was placed (seen as an order, not only through its returns). */
+    public boolean placed(int i) {
+        return total[i] != NOT_PLACED;
+    }
+
     /**
-     * Refunds up to {@code amountMinor} of order {@code i}: what is left of its total at most.
-     * Returns the amount refunded.
+     * Refunds up to {@code amountMinor} of order {@code i}: what is left of its total at most, all
+     * of it when the order was not placed yet. Returns the amount refunded.
      */
     public long refund(int i, long amountMinor) {
-        long applied = Math.max(0, Math.min(amountMinor, total[i] - refunded[i]));
+        long applied =
+                placed(i)
+                        ? Math.max(0, Math.min(amountMinor, total[i] - refunded[i]))
+                        : amountMinor;
         refunded[i] += applied;
         return applied;
+    }
+
+    /** Forgets order {@code i}; returns what was refunded of it. */
+    public long remove(int i) {
+        long was = refunded[i];
+        int tail = size - i - 1;
+        System.arraycopy(orderId, i + 1, orderId, i, tail);
+        System.arraycopy(at, i + 1, at, i, tail);
+        System.arraycopy(total, i + 1, total, i, tail);
+        System.arraycopy(refunded, i + 1, refunded, i, tail);
+        orderId[--size] = null;
+        return was;
     }
 
     /** Forgets the orders of time {@code t - retention} or before. */

@@ -134,7 +134,8 @@ public final class ProfileEngine implements Serializable {
             return false; // nothing but repeated orders (or nothing at all)
         }
         c.version++;
-        String reason = reason(kinds, late, expired, after == Segment.CHURN_RISK && count == 0);
+        String reason =
+                reason(kinds, late, expired, after == Segment.CHURN_RISK && count == dropped);
 
         SegmentChange change = null;
         ChurnAlert alert = null;
@@ -214,7 +215,7 @@ public final class ProfileEngine implements Serializable {
             }
             case RETURN -> {
                 c.engaged = true; // a buyer whose order we have not seen is still a prospect
-                refund = applyReturn(c, e);
+                refund = applyReturn(c, e, t);
             }
             case CLICK -> {
                 c.engaged = true;
@@ -234,11 +235,16 @@ public final class ProfileEngine implements Serializable {
     private boolean applyOrder(Customer c, CustomerEvent e, long at, long t) {
         String orderId = e.getOrderId();
         if (orderId != null) {
-            if (c.orders.indexOf(orderId) >= 0) {
-                return false;
+            int known = c.orders.indexOf(orderId);
+            long refunded = 0;
+            if (known >= 0) {
+                if (c.orders.placed(known)) {
+                    return false; // counted already
+                }
+                refunded = c.orders.remove(known); // its returns came first
             }
             if (at + orderRetention > t) {
-                c.orders.add(orderId, at, e.getAmountMinor(), 0, maxOrderIds);
+                c.orders.add(orderId, at, e.getAmountMinor(), refunded, maxOrderIds);
             }
         }
         RepeatPurchases.add(c, at, e.getAmountMinor());
@@ -258,17 +264,27 @@ public final class ProfileEngine implements Serializable {
     }
 
     /**
-     * Refunds a return, capped at what is left of its order's total when the order is known;
-     * returns the amount refunded.
+     * Refunds a return, capped at what is left of its order's total when the order is known; a
+     * return of an order not known refunds in full and is remembered, so the order, if it comes
+     * later, starts with it refunded. Returns the amount refunded.
      */
-    private long applyReturn(Customer c, CustomerEvent e) {
+    private long applyReturn(Customer c, CustomerEvent e, long t) {
         String orderId = e.getOrderId();
         if (orderId == null) {
             c.refundsMinor += e.getAmountMinor();
             return e.getAmountMinor();
         }
         int known = c.orders.indexOf(orderId);
-        long refund = known < 0 ? e.getAmountMinor() : c.orders.refund(known, e.getAmountMinor());
+        long refund;
+        if (known >= 0) {
+            refund = c.orders.refund(known, e.getAmountMinor());
+        } else {
+            refund = e.getAmountMinor(); // an order not seen: in full, and remembered
+            long at = e.getEventTime().toEpochMilli();
+            if (at + orderRetention > t) {
+                c.orders.add(orderId, at, KnownOrders.NOT_PLACED, refund, maxOrderIds);
+            }
+        }
         c.refundsMinor += refund;
         for (int i = 0; i < c.returnedIdCount; i++) {
             if (c.returnedIds[i].equals(orderId)) {

@@ -33,7 +33,8 @@ class AvroInputDeserializerTest {
     private final AvroInputDeserializer orders =
             new AvroInputDeserializer(
                     OrderPlaced.class,
-                    new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))));
+                    new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))),
+                    "");
 
     private static OrderPlaced order(int lines) {
         List<OrderLine> items = new ArrayList<>();
@@ -155,7 +156,7 @@ class AvroInputDeserializerTest {
                 .contains(String.format("%016x", ReleasedSchemas.fingerprint(NEWER)));
         assertThat(unknown.getPayload().array()).isEqualTo(newer);
 
-        Files.writeString(dir.resolve("OrderPlaced-gift.avsc"), NEWER.toString(true));
+        Files.writeString(dir.resolve("OrderPlaced-gift.avsc"), NEWER.toString());
         AvroInputDeserializer withDirectory =
                 new AvroInputDeserializer(
                         OrderPlaced.class,

@@ -39,7 +39,6 @@ final class CollectedOutput implements StepOutput {
     final List<ChurnAlert> alerts = new ArrayList<>();
     final List<CampaignDelta> deltas = new ArrayList<>();
     final List<Long> stamps = new ArrayList<>();
-    final List<CustomerEvent> repeated = new ArrayList<>();
 
     @Override
     public void profile(CustomerProfile profile, long at) {
@@ -63,7 +62,5 @@ final class CollectedOutput implements StepOutput {
     }
 
     @Override
-    public void orderRepeated(CustomerEvent order) {
-        repeated.add(order);
-    }
+    public void orderRepeated(CustomerEvent order) {} // counted by the operator's metric
 }

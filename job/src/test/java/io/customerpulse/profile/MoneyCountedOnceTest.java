@@ -101,6 +101,26 @@ class MoneyCountedOnceTest {
     }
 
     @Test
+    void shouldCarryARefundThatCameBeforeItsOrderIntoTheOrdersCap() throws Exception {
+        try (ProfileHarness h = new ProfileHarness()) {
+            // the same millisecond, the return's event_id first ("a-" < "e-"): refunded in full,
+            // remembered; the order then starts with 4,000 of its 5,000 refunded
+            CustomerEvent early = withId(refund("c1", "A1", 4_000, T0), "a-return");
+            h.send(order("c1", "A1", 5_000, T0), early);
+            h.send(refund("c1", "A1", 3_000, T0.plus(DAY)));
+            // and a return whose event time is before its order's (a producer's clock)
+            h.send(refund("c2", "B1", 2_500, T0), order("c2", "B1", 2_000, T0.plusSeconds(1)));
+            h.send(refund("c2", "B1", 1_000, T0.plus(DAY)));
+            h.watermark(T0.plus(DAY));
+
+            assertThat(h.latest("c1").getRefundsMinor()).isEqualTo(5_000);
+            assertThat(h.latest("c1").getOrdersTotal()).isEqualTo(1);
+            assertThat(h.latest("c2").getRefundsMinor()).isEqualTo(2_500); // nothing left after
+            assertThat(h.latest("c2").getOrdersTotal()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldNotCapAReturnOfAnOrderItHasNotSeen() throws Exception {
         try (ProfileHarness h = new ProfileHarness()) {
             // history may start after the order; an order past the retention is not known either

@@ -129,6 +129,7 @@ class ReplayITCase {
                 new TreeMap<>(); // impressions, clicks, spend, orders, sales, returns, new
         List<GeneratedEvents.Line> clicks = new ArrayList<>();
         Map<String, String> creditedOrders = new HashMap<>(); // order id -> campaign
+        Map<String, GenericOrder> creditedAt = new HashMap<>(); // order id -> when credited
         Set<String> acquired = new HashSet<>();
         for (GeneratedEvents.Line l : generated.lines) {
             if (l.counts("ad")) {
@@ -168,12 +169,23 @@ class ReplayITCase {
                 row[4] += o.number("total_minor");
                 row[6] += first ? 1 : 0;
                 creditedOrders.put(o.text("order_id"), last.get().text("campaign_id"));
+                creditedAt.put(o.text("order_id"), new GenericOrder(at, o.text("event_id")));
             }
         }
         money.refunds.forEach(
                 (r, refund) -> {
                     String campaign = creditedOrders.get(r.text("order_id"));
-                    if (campaign != null && refund > 0) {
+                    GenericOrder credited = creditedAt.get(r.text("order_id"));
+                    // a return reaches the campaign of an order credited before it (a return
+                    // applied before its order is not credited to any campaign)
+                    boolean after =
+                            credited != null
+                                    && (credited.at() < r.at().toEpochMilli()
+                                            || (credited.at() == r.at().toEpochMilli()
+                                                    && credited.eventId()
+                                                                    .compareTo(r.text("event_id"))
+                                                            < 0));
+                    if (campaign != null && after && refund > 0) {
                         expected.computeIfAbsent(key(campaign, r.at()), k -> new long[7])[5] +=
                                 refund;
                     }
@@ -203,7 +215,8 @@ class ReplayITCase {
     /**
      * Money as DESIGN section 4 counts it, computed here in event-time order (then event_id): an
      * order_id counts once within the order retention (90 d), and the refunds of an order known
-     * then add up to its total at most; a return of an order not known refunds in full.
+     * then add up to its total at most; a return of an order not known refunds in full and counts
+     * against the order if it comes later.
      */
     static final class Money {
         private static final long RETENTION = Duration.ofDays(90).toMillis();
@@ -232,19 +245,27 @@ class ReplayITCase {
                                     order = null; // forgotten
                                 }
                                 if (l.type().equals("order")) {
-                                    if (order != null) {
+                                    if (order != null && order[1] >= 0) {
                                         repeatedOrders++;
                                         return;
                                     }
-                                    orders.add(l);
+                                    orders.add(l); // starts with what its returns refunded
                                     known.put(
                                             l.text("order_id"),
-                                            new long[] {at, l.number("total_minor"), 0});
+                                            new long[] {
+                                                at,
+                                                l.number("total_minor"),
+                                                order == null ? 0 : order[2]
+                                            });
                                     return;
                                 }
                                 long refund = l.number("refund_minor");
-                                if (order != null) {
-                                    long left = order[1] - order[2];
+                                if (order == null) { // not seen: in full, and remembered
+                                    known.put(l.text("order_id"), new long[] {at, -1, refund});
+                                } else if (order[1] < 0) {
+                                    order[2] += refund;
+                                } else {
+                                    long left = Math.max(0, order[1] - order[2]);
                                     if (refund > left) {
                                         cappedRefunds++;
                                         refund = left;
@@ -255,6 +276,9 @@ class ReplayITCase {
                             });
         }
     }
+
+    /** When an order was credited: its time and event_id (the order of the steps). */
+    private record GenericOrder(long at, String eventId) {}
 
     private static String key(String campaign, Instant at) {
         return campaign + " " + LocalDate.ofInstant(at, ZoneOffset.UTC);

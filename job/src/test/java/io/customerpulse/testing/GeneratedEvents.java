@@ -19,8 +19,9 @@ import java.util.Random;
  * A seeded stream of replay-format events for integration tests: customers with different order
  * rates and dropout, returns of their own orders, ad clicks and impressions (some without a
  * customer), interactions, some duplicates (the same event_id), some orders and returns sent again
- * under a new event_id, some refunds larger than their order, and some invalid lines. {@link
- * #write} can displace events within an out-of-orderness bound.
+ * under a new event_id, some refunds larger than their order, some refunded in the order's own
+ * millisecond before it (their event_id sorts first), and some invalid lines. {@link #write} can
+ * displace events within an out-of-orderness bound.
  */
 public final class GeneratedEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -118,6 +119,14 @@ public final class GeneratedEvents {
                     retry.put("event_id", "e" + (++id));
                     retry.put("event_time", again.toString());
                     add(again, retry, true);
+                }
+                if (r.nextInt(40) == 0) { // refunded at once: same millisecond, an id sorting first
+                    Map<String, Object> quick = base("return", "a" + (++id), customer, at);
+                    quick.put("order_id", orderId);
+                    quick.put("refund_minor", amount / 2);
+                    quick.put("currency", "USD");
+                    quick.put("reason", "CANCELLED");
+                    add(at, quick, true);
                 }
                 if (r.nextInt(8) == 0) {
                     Instant back = at.plus(Duration.ofDays(1 + r.nextInt(20)));

@@ -33,16 +33,29 @@ public final class TopicReader {
     public static <T extends SpecificRecord> List<T> readCommitted(
             Properties client, String topic, Class<T> type, SchemaStore writers)
             throws java.io.IOException {
+        SpecificData model = SpecificData.getForClass(type);
+        BinaryMessageDecoder<T> reader =
+                new BinaryMessageDecoder<>(model, model.getSchema(type), writers);
+        SpecificDatumReader<T> plain = new SpecificDatumReader<>(type); // written before it
+        List<T> out = new ArrayList<>();
+        for (byte[] v : values(client, topic)) {
+            boolean singleObject = v.length >= 10 && v[0] == (byte) 0xC3 && v[1] == 0x01;
+            out.add(
+                    singleObject
+                            ? reader.decode(v)
+                            : plain.read(null, DecoderFactory.get().binaryDecoder(v, null)));
+        }
+        return out;
+    }
+
+    /** Every committed value of {@code topic}, as bytes, up to the current end (30 s at most). */
+    public static List<byte[]> values(Properties client, String topic) {
         Properties p = new Properties();
         p.putAll(client);
         p.put("isolation.level", "read_committed");
         p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        List<T> out = new ArrayList<>();
-        SpecificData model = SpecificData.getForClass(type);
-        BinaryMessageDecoder<T> reader =
-                new BinaryMessageDecoder<>(model, model.getSchema(type), writers);
-        SpecificDatumReader<T> plain = new SpecificDatumReader<>(type); // written before it
+        List<byte[]> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions =
                     consumer.partitionsFor(topic).stream()
@@ -55,13 +68,7 @@ public final class TopicReader {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
                     && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    byte[] v = r.value();
-                    boolean singleObject = v.length >= 10 && v[0] == (byte) 0xC3 && v[1] == 0x01;
-                    out.add(
-                            singleObject
-                                    ? reader.decode(v)
-                                    : plain.read(
-                                            null, DecoderFactory.get().binaryDecoder(v, null)));
+                    out.add(r.value());
                 }
             }
         }

@@ -504,15 +504,12 @@ public final class Soak implements Callable<Integer> {
             KafkaProducer<String, byte[]> producer, KafkaSettings kafka, JsonNode n, boolean plain)
             throws Exception {
         int partition = Math.floorMod(AvroBytes.keyOf(n).hashCode(), 2);
-        ProducerRecord<String, byte[]> r = AvroBytes.inputRecord(kafka, n, partition, null);
         producer.send(
-                plain
-                        ? new ProducerRecord<>(
-                                r.topic(),
-                                partition,
-                                r.key(),
-                                encode(JsonEventDecoder.toRecord(n), true))
-                        : r);
+                new ProducerRecord<>(
+                        kafka.topic(AvroBytes.topicOf(n.get("type").asText())),
+                        partition,
+                        AvroBytes.keyOf(n),
+                        encode(JsonEventDecoder.toRecord(n), plain)));
     }
 
     /**

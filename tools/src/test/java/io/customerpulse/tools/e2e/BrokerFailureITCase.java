@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -35,7 +37,8 @@ class BrokerFailureITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster();
 
     @Test
-    void shouldStayExactlyOnceWhenThePartitionLeaderOfAnInputAndAnOutputStops() throws Exception {
+    void shouldStayExactlyOnceWhenThePartitionLeaderOfAnInputAndAnOutputStops(
+            @InjectMiniCluster MiniCluster cluster) throws Exception {
         try (EmbeddedKafka brokers = EmbeddedKafka.startCluster(3)) {
             String prefix = "broker.";
             Map<String, String> settings = deterministicSettings(prefix);
@@ -76,9 +79,27 @@ class BrokerFailureITCase {
                     }
                     assertThat(profileLeaders).contains(leader);
                 }
-                brokers.stopBroker(leader); // mid-run: the job is reading and writing
+                // mid-run: the second half is being produced (and read, and written) while the
+                // broker stops
+                java.util.concurrent.CompletableFuture<Void> second =
+                        java.util.concurrent.CompletableFuture.runAsync(
+                                () -> {
+                                    try {
+                                        int mid = half + (lines.size() - half) / 2;
+                                        produce(config.kafka(), lines.subList(half, mid), 3);
+                                        Thread.sleep(300);
+                                        produce(
+                                                config.kafka(),
+                                                lines.subList(mid, lines.size()),
+                                                3);
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                });
+                Thread.sleep(150);
+                brokers.stopBroker(leader);
                 assertThat(brokers.runningBrokers()).hasSize(2).doesNotContain(leader);
-                produce(config.kafka(), lines.subList(half, lines.size()), 3);
+                second.get();
 
                 assertSameAsReplay(config, scenario.replay());
                 TreeSet<String> expected =
@@ -101,6 +122,13 @@ class BrokerFailureITCase {
                 List<String> sorted = new ArrayList<>(changes);
                 sorted.sort(null);
                 assertThat(sorted).isEqualTo(new ArrayList<>(expected)); // no duplicate, no loss
+                // and the job rode it out: no task failed (leadership moved under it)
+                for (var vertex :
+                        cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
+                    assertThat(vertex.getCurrentExecutionAttempt().getAttemptNumber())
+                            .as(vertex.getTaskNameWithSubtaskIndex())
+                            .isZero();
+                }
             } finally {
                 job.cancel().get();
             }

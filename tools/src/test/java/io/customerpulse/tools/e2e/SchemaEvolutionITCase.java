@@ -12,17 +12,16 @@ import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.kafka.ReleasedSchemas;
 import io.customerpulse.kafka.Topics;
 import io.customerpulse.testing.EventJson;
+import io.customerpulse.testkit.TopicReader;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumReader;
@@ -37,9 +36,6 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -197,7 +193,9 @@ class SchemaEvolutionITCase {
                     new BinaryMessageDecoder<>(GenericData.get(), first, writers);
             Map<String, String> seen = new HashMap<>();
             for (byte[] value :
-                    values(config.kafka(), config.kafka().topic(KafkaSettings.PROFILES))) {
+                    TopicReader.values(
+                            config.kafka().clientProperties(),
+                            config.kafka().topic(KafkaSettings.PROFILES))) {
                 GenericRecord p = consumer.decode(value);
                 assertThat(p.getSchema().getFields()).hasSameSizeAs(first.getFields());
                 seen.put(p.get("customer_id").toString(), p.get("gmv_minor").toString());
@@ -225,31 +223,5 @@ class SchemaEvolutionITCase {
             }
         }
         return found == 0 || (sum == 0 && reason.equals("UNKNOWN_SCHEMA")) ? null : sum;
-    }
-
-    /** Every committed value of {@code topic}, as bytes. */
-    private static List<byte[]> values(KafkaSettings kafka, String topic) {
-        Properties p = kafka.clientProperties();
-        p.put("isolation.level", "read_committed");
-        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        List<byte[]> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts =
-                    c.partitionsFor(topic).stream()
-                            .map(i -> new TopicPartition(topic, i.partition()))
-                            .toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.currentTimeMillis() + 30_000;
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
-                    && System.currentTimeMillis() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
-                }
-            }
-        }
-        return out;
     }
 }
