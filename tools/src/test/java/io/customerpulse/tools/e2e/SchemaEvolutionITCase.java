@@ -191,15 +191,25 @@ class SchemaEvolutionITCase {
             assertThat(first.getField("predicted_clv_minor")).isNull(); // older than the job's
             BinaryMessageDecoder<GenericRecord> consumer =
                     new BinaryMessageDecoder<>(GenericData.get(), first, writers);
-            Map<String, String> seen = new HashMap<>();
-            for (byte[] value :
-                    TopicReader.values(
-                            config.kafka().clientProperties(),
-                            config.kafka().topic(KafkaSettings.PROFILES))) {
-                GenericRecord p = consumer.decode(value);
-                assertThat(p.getSchema().getFields()).hasSameSizeAs(first.getFields());
-                seen.put(p.get("customer_id").toString(), p.get("gmv_minor").toString());
-            }
+            // the profiles reach read_committed consumers with the checkpoint after the rows
+            Map<String, String> seen =
+                    await(
+                            "the committed profiles, read on the old schema",
+                            () -> {
+                                Map<String, String> read = new HashMap<>();
+                                for (byte[] value :
+                                        TopicReader.values(
+                                                config.kafka().clientProperties(),
+                                                config.kafka().topic(KafkaSettings.PROFILES))) {
+                                    GenericRecord p = consumer.decode(value);
+                                    assertThat(p.getSchema().getFields())
+                                            .hasSameSizeAs(first.getFields());
+                                    read.put(
+                                            p.get("customer_id").toString(),
+                                            p.get("gmv_minor").toString());
+                                }
+                                return read.equals(gmv) ? read : null;
+                            });
             assertThat(seen).isEqualTo(gmv);
         } finally {
             job.cancel().get();
