@@ -102,23 +102,8 @@ class BrokerFailureITCase {
                 second.get();
 
                 assertSameAsReplay(config, scenario.replay());
-                TreeSet<String> expected =
-                        new TreeSet<>(
-                                keyed(
-                                                scenario.replay(),
-                                                "segment_changes",
-                                                LiveStack::changeRow,
-                                                n -> "")
-                                        .keySet());
-                String changeTopic = config.kafka().topic(KafkaSettings.SEGMENT_CHANGES);
-                List<String> changes =
-                        await(
-                                "every segment change committed on Kafka",
-                                () -> {
-                                    List<String> committed =
-                                            committedChanges(config.kafka(), changeTopic);
-                                    return committed.containsAll(expected) ? committed : null;
-                                });
+                TreeSet<String> expected = expectedChanges(scenario.replay());
+                List<String> changes = awaitChangesCommitted(config.kafka(), expected, () -> "");
                 List<String> sorted = new ArrayList<>(changes);
                 sorted.sort(null);
                 assertThat(sorted).isEqualTo(new ArrayList<>(expected)); // no duplicate, no loss

@@ -71,31 +71,11 @@ class FailureRecoveryITCase {
             // transaction holding the last records commits, so the committed records are awaited.
             // customer-profiles is compacted (the log cleaner may drop old versions), so it can
             // show duplicates but not losses; segment-changes keeps everything.
-            TreeSet<String> expected =
-                    new TreeSet<>(
-                            keyed(replay, "segment_changes", LiveStack::changeRow, n -> "")
-                                    .keySet());
+            TreeSet<String> expected = expectedChanges(replay);
             String changeTopic = config.kafka().topic(KafkaSettings.SEGMENT_CHANGES);
             List<String> changes =
-                    await(
-                            "every segment change committed on Kafka",
-                            () -> {
-                                List<String> committed =
-                                        committedChanges(config.kafka(), changeTopic);
-                                return committed.containsAll(expected) ? committed : null;
-                            },
-                            () -> {
-                                List<String> committed =
-                                        committedChanges(config.kafka(), changeTopic);
-                                return "missing "
-                                        + expected.stream()
-                                                .filter(c -> !committed.contains(c))
-                                                .count()
-                                        + " of "
-                                        + expected.size()
-                                        + "; "
-                                        + transactionsOf(changeTopic);
-                            });
+                    awaitChangesCommitted(
+                            config.kafka(), expected, () -> transactionsOf(changeTopic));
             Map<String, List<Long>> versions = new TreeMap<>();
             for (CustomerProfile p :
                     readCommitted(

@@ -450,6 +450,37 @@ final class LiveStack implements BeforeAllCallback {
                 n.get("version").asText());
     }
 
+    /** The replay's segment changes, one row each ({@link #changeRow}). */
+    static TreeSet<String> expectedChanges(Path replay) throws Exception {
+        return new TreeSet<>(
+                keyed(replay, "segment_changes", LiveStack::changeRow, n -> "").keySet());
+    }
+
+    /**
+     * Awaits every one of {@code expected} committed on the segment-changes topic (the tables can
+     * equal the replay a checkpoint before the last transaction commits); returns every committed
+     * row, in topic order. {@code more} adds to the message when it times out.
+     */
+    static List<String> awaitChangesCommitted(
+            KafkaSettings kafka, TreeSet<String> expected, Callable<String> more) throws Exception {
+        String topic = kafka.topic(KafkaSettings.SEGMENT_CHANGES);
+        return await(
+                "every segment change committed on Kafka",
+                () -> {
+                    List<String> committed = committedChanges(kafka, topic);
+                    return committed.containsAll(expected) ? committed : null;
+                },
+                () -> {
+                    List<String> committed = committedChanges(kafka, topic);
+                    return "missing "
+                            + expected.stream().filter(c -> !committed.contains(c)).count()
+                            + " of "
+                            + expected.size()
+                            + "; "
+                            + more.call();
+                });
+    }
+
     /** The committed segment changes of {@code topic}, one row each, in topic order. */
     static List<String> committedChanges(KafkaSettings kafka, String topic) throws Exception {
         List<String> rows = new ArrayList<>();
