@@ -28,9 +28,9 @@ import org.apache.flink.types.StringValue;
 public final class CustomerSerializer extends TypeSerializer<Customer> {
     /**
      * The format this code writes. 1: the first compact form; 2: with the known orders (after the
-     * order times), which format 1 has none of.
+     * order times), which format 1 has none of; 3: their order ids as UTF-8 bytes (2: as strings).
      */
-    static final int FORMAT = 2;
+    static final int FORMAT = 3;
 
     private static final Segment[] SEGMENTS = Segment.values();
     private static final EventKind[] KINDS = EventKind.values();
@@ -147,14 +147,17 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             previous = c.orderTimes[i];
         }
         KnownOrders orders = c.orders;
-        w.writeVarLong(orders.size());
+        w.writeVarLong(
+                orders.size()); // each: id length, UTF-8 bytes, time (delta), total, refunded
         previous = 0;
-        for (int i = 0; i < orders.size(); i++) {
-            w.writeString(orders.orderId(i));
-            w.writeVarLong(orders.at(i) - previous);
-            previous = orders.at(i);
-            w.writeVarLong(orders.total(i));
-            w.writeVarLong(orders.refunded(i));
+        for (int p = 0; p < orders.length(); p = orders.next(p)) {
+            int length = orders.idLength(p);
+            w.writeVarLong(length);
+            w.write(orders.bytes(), p + KnownOrders.HEADER, length);
+            w.writeVarLong(orders.at(p) - previous);
+            previous = orders.at(p);
+            w.writeVarLong(orders.total(p));
+            w.writeVarLong(orders.refunded(p));
         }
         w.writeVarLong(c.seenCount); // each id: time (delta), length, UTF-8 bytes
         previous = 0;
@@ -243,10 +246,20 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             n = readVarInt(in);
             previous = 0;
             for (int i = 0; i < n; i++) {
-                String orderId = StringValue.readString(in);
+                byte[] id;
+                if (format == 2) {
+                    id =
+                            StringValue.readString(in)
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                } else {
+                    id = new byte[readVarInt(in)];
+                    in.readFully(id);
+                }
                 previous += readVarLong(in);
                 long total = readVarLong(in);
-                c.orders.add(orderId, previous, total, readVarLong(in), Integer.MAX_VALUE);
+                long refunded = readVarLong(in);
+                c.orders.add(
+                        id, KnownOrders.hash(id), previous, total, refunded, Integer.MAX_VALUE);
             }
         }
         n = readVarInt(in);

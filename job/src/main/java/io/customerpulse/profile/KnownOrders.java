@@ -1,5 +1,6 @@
 package io.customerpulse.profile;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -11,143 +12,180 @@ import java.util.Arrays;
  * it comes later, starts with what was already refunded of it. At most {@code dedup.max-order-ids}
  * are kept, the oldest forgotten first.
  *
- * <p>Parallel arrays, as {@code Clicks}: remembering an order allocates nothing once the arrays
- * have grown to the customer's usual count.
+ * <p>One byte array, as {@link SeenIds}: each entry {@code [time: 8][total: 8][refunded: 8][hash:
+ * 4][length: 2][order_id, UTF-8]}, addressed by its offset (the first entry is at 0). Remembering
+ * an order copies its id's bytes instead of keeping the event's String: a cached customer lives in
+ * the old generation, where every reference written costs the garbage collector (BENCHMARKS.md).
+ * Ids are at most validation.max-id-length (256) characters, so the length fits two bytes.
  */
 public final class KnownOrders {
     /** The total of an order seen only through its returns so far. */
     public static final long NOT_PLACED = -1;
 
-    private static final long[] NO_LONGS = {};
-    private static final String[] NO_STRINGS = {};
+    static final int HEADER = 30;
+    private static final byte[] NO_BYTES = {};
 
+    private byte[] data = NO_BYTES;
+    private int length;
     private int size;
-    private String[] orderId = NO_STRINGS;
-    private long[] at = NO_LONGS;
-    private long[] total = NO_LONGS;
-    private long[] refunded = NO_LONGS;
 
     public int size() {
         return size;
     }
 
-    public String orderId(int i) {
-        return orderId[i];
+    /** The hash {@link #find} and {@link #add} take: of the order id's UTF-8 bytes. */
+    public static int hash(byte[] id) {
+        return Arrays.hashCode(id);
     }
 
-    public long at(int i) {
-        return at[i];
-    }
-
-    public long total(int i) {
-        return total[i];
-    }
-
-    public long refunded(int i) {
-        return refunded[i];
-    }
-
-    /** The index of {@code id}, or -1 when it is not known. */
-    public int indexOf(String id) {
-        for (int i = size - 1; i >= 0; i--) { // a retry is usually of a recent order
-            if (orderId[i].equals(id)) {
-                return i;
+    /** The offset of the entry of order id {@code id} (UTF-8), or -1 when it is not known. */
+    public int find(byte[] id, int hash) {
+        for (int p = 0; p < length; p = next(p)) {
+            if (getInt(p + 24) == hash
+                    && idLength(p) == id.length
+                    && Arrays.equals(data, p + HEADER, p + HEADER + id.length, id, 0, id.length)) {
+                return p;
             }
         }
         return -1;
     }
 
-    /**
-     * Remembers an order at its place by time (orders mostly come in time order: from the end);
-     * past {@code max} the oldest is forgotten.
-     */
-    public void add(String id, long t, long totalMinor, long refundedMinor, int max) {
-        int i = size;
-        while (i > 0 && at[i - 1] > t) {
-            i--;
-        }
-        if (size == orderId.length) {
-            int capacity = Math.max(2, size * 2);
-            orderId = Arrays.copyOf(orderId, capacity);
-            at = Arrays.copyOf(at, capacity);
-            total = Arrays.copyOf(total, capacity);
-            refunded = Arrays.copyOf(refunded, capacity);
-        }
-        int tail = size - i;
-        System.arraycopy(orderId, i, orderId, i + 1, tail);
-        System.arraycopy(at, i, at, i + 1, tail);
-        System.arraycopy(total, i, total, i + 1, tail);
-        System.arraycopy(refunded, i, refunded, i + 1, tail);
-        orderId[i] = id;
-        at[i] = t;
-        total[i] = totalMinor;
-        refunded[i] = refundedMinor;
-        size++;
-        if (size > max) {
-            removeFirst(size - max);
-        }
+    /** The offset of the entry after the one at {@code p} ({@link #length} past the last). */
+    int next(int p) {
+        return p + HEADER + idLength(p);
     }
 
-    /** Whether order {@code i} was placed (seen as an order, not only through its returns). */
-    public boolean placed(int i) {
-        return total[i] != NOT_PLACED;
+    /** The bytes used (the end of the last entry). */
+    int length() {
+        return length;
+    }
+
+    public long at(int p) {
+        return getLong(p);
+    }
+
+    public long total(int p) {
+        return getLong(p + 8);
+    }
+
+    public long refunded(int p) {
+        return getLong(p + 16);
+    }
+
+    /** The order id of the entry at {@code p} (a new String: for tests and logs). */
+    public String orderId(int p) {
+        return new String(data, p + HEADER, idLength(p), StandardCharsets.UTF_8);
+    }
+
+    int idLength(int p) {
+        return ((data[p + 28] & 0xFF) << 8) | (data[p + 29] & 0xFF);
     }
 
     /**
-     * Refunds up to {@code amountMinor} of order {@code i}: what is left of its total at most, all
-     * of it when the order was not placed yet. Returns the amount refunded.
+     * The UTF-8 bytes of the order id at {@code p}, for the serializer: {@code bytes()[p + 30..]}.
      */
-    public long refund(int i, long amountMinor) {
+    byte[] bytes() {
+        return data;
+    }
+
+    /** Whether the order at {@code p} was placed (seen as an order, not only through returns). */
+    public boolean placed(int p) {
+        return total(p) != NOT_PLACED;
+    }
+
+    /**
+     * Refunds up to {@code amountMinor} of the order at {@code p}: what is left of its total at
+     * most, all of it when the order was not placed yet. Returns the amount refunded.
+     */
+    public long refund(int p, long amountMinor) {
         long applied =
-                placed(i)
-                        ? Math.max(0, Math.min(amountMinor, total[i] - refunded[i]))
+                placed(p)
+                        ? Math.max(0, Math.min(amountMinor, total(p) - refunded(p)))
                         : amountMinor;
-        refunded[i] += applied;
+        putLong(p + 16, refunded(p) + applied);
         return applied;
     }
 
-    /** Forgets order {@code i}; returns what was refunded of it. */
-    public long remove(int i) {
-        long was = refunded[i];
-        int tail = size - i - 1;
-        System.arraycopy(orderId, i + 1, orderId, i, tail);
-        System.arraycopy(at, i + 1, at, i, tail);
-        System.arraycopy(total, i + 1, total, i, tail);
-        System.arraycopy(refunded, i + 1, refunded, i, tail);
-        orderId[--size] = null;
+    /** Forgets the entry at {@code p}; returns what was refunded of it. */
+    public long remove(int p) {
+        long was = refunded(p);
+        int end = next(p);
+        System.arraycopy(data, end, data, p, length - end);
+        length -= end - p;
+        size--;
         return was;
+    }
+
+    /**
+     * Remembers an order at its place by time (after every entry not later); past {@code max} the
+     * oldest is forgotten.
+     */
+    public void add(byte[] id, int hash, long at, long total, long refunded, int max) {
+        int entry = HEADER + id.length;
+        if (length + entry > data.length) {
+            data = Arrays.copyOf(data, Math.max(64, Math.max(length + entry, data.length * 2)));
+        }
+        int p = 0;
+        while (p < length && at(p) <= at) {
+            p = next(p);
+        }
+        System.arraycopy(data, p, data, p + entry, length - p);
+        putLong(p, at);
+        putLong(p + 8, total);
+        putLong(p + 16, refunded);
+        putInt(p + 24, hash);
+        data[p + 28] = (byte) (id.length >>> 8);
+        data[p + 29] = (byte) id.length;
+        System.arraycopy(id, 0, data, p + HEADER, id.length);
+        length += entry;
+        size++;
+        while (size > max) {
+            remove(0);
+        }
     }
 
     /** Forgets the orders of time {@code t - retention} or before. */
     public void forget(long retentionMillis, long t) {
-        int n = 0;
-        while (n < size && at[n] + retentionMillis <= t) {
-            n++;
+        while (size > 0 && at(0) + retentionMillis <= t) {
+            remove(0);
         }
-        removeFirst(n);
-    }
-
-    private void removeFirst(int n) {
-        if (n <= 0) {
-            return;
-        }
-        int rest = size - n;
-        System.arraycopy(orderId, n, orderId, 0, rest);
-        System.arraycopy(at, n, at, 0, rest);
-        System.arraycopy(total, n, total, 0, rest);
-        System.arraycopy(refunded, n, refunded, 0, rest);
-        Arrays.fill(orderId, rest, size, null);
-        size = rest;
     }
 
     /** A deep copy (without spare capacity). */
     public KnownOrders copy() {
         KnownOrders k = new KnownOrders();
+        k.data = Arrays.copyOf(data, length);
+        k.length = length;
         k.size = size;
-        k.orderId = Arrays.copyOf(orderId, size);
-        k.at = Arrays.copyOf(at, size);
-        k.total = Arrays.copyOf(total, size);
-        k.refunded = Arrays.copyOf(refunded, size);
         return k;
+    }
+
+    private long getLong(int p) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (data[p + i] & 0xFF);
+        }
+        return v;
+    }
+
+    private int getInt(int p) {
+        return ((data[p] & 0xFF) << 24)
+                | ((data[p + 1] & 0xFF) << 16)
+                | ((data[p + 2] & 0xFF) << 8)
+                | (data[p + 3] & 0xFF);
+    }
+
+    private void putLong(int p, long v) {
+        for (int i = 7; i >= 0; i--) {
+            data[p + i] = (byte) v;
+            v >>>= 8;
+        }
+    }
+
+    private void putInt(int p, int v) {
+        data[p] = (byte) (v >>> 24);
+        data[p + 1] = (byte) (v >>> 16);
+        data[p + 2] = (byte) (v >>> 8);
+        data[p + 3] = (byte) v;
     }
 }

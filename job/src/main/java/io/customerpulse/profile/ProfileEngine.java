@@ -14,6 +14,7 @@ import io.customerpulse.clv.RfmStats;
 import io.customerpulse.config.DedupSettings;
 import io.customerpulse.config.JobConfig;
 import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,7 +236,9 @@ public final class ProfileEngine implements Serializable {
     private boolean applyOrder(Customer c, CustomerEvent e, long at, long t) {
         String orderId = e.getOrderId();
         if (orderId != null) {
-            int known = c.orders.indexOf(orderId);
+            byte[] id = orderId.getBytes(StandardCharsets.UTF_8);
+            int hash = KnownOrders.hash(id);
+            int known = c.orders.find(id, hash);
             long refunded = 0;
             if (known >= 0) {
                 if (c.orders.placed(known)) {
@@ -244,7 +247,7 @@ public final class ProfileEngine implements Serializable {
                 refunded = c.orders.remove(known); // its returns came first
             }
             if (at + orderRetention > t) {
-                c.orders.add(orderId, at, e.getAmountMinor(), refunded, maxOrderIds);
+                c.orders.add(id, hash, at, e.getAmountMinor(), refunded, maxOrderIds);
             }
         }
         RepeatPurchases.add(c, at, e.getAmountMinor());
@@ -274,7 +277,9 @@ public final class ProfileEngine implements Serializable {
             c.refundsMinor += e.getAmountMinor();
             return e.getAmountMinor();
         }
-        int known = c.orders.indexOf(orderId);
+        byte[] id = orderId.getBytes(StandardCharsets.UTF_8);
+        int hash = KnownOrders.hash(id);
+        int known = c.orders.find(id, hash);
         long refund;
         if (known >= 0) {
             refund = c.orders.refund(known, e.getAmountMinor());
@@ -282,7 +287,7 @@ public final class ProfileEngine implements Serializable {
             refund = e.getAmountMinor(); // an order not seen: in full, and remembered
             long at = e.getEventTime().toEpochMilli();
             if (at + orderRetention > t) {
-                c.orders.add(orderId, at, KnownOrders.NOT_PLACED, refund, maxOrderIds);
+                c.orders.add(id, hash, at, KnownOrders.NOT_PLACED, refund, maxOrderIds);
             }
         }
         c.refundsMinor += refund;
