@@ -336,39 +336,75 @@ final class LiveStack implements BeforeAllCallback {
         produce(settings, lines, 1);
     }
 
-    /** Partitions by customer (or event id); sentinel events go to every partition. */
+    /**
+     * Partitions by customer (or event id); sentinel events go to every partition. A producer that
+     * retries what failed: records go in chunks, and a record whose send failed (a broker stopping
+     * under it: "out of order sequence number") is sent again, by a new producer, before the next
+     * chunk — displaced by less than a chunk, far inside the bound. A record sent twice is the same
+     * event_id, which the job drops.
+     */
     static void produce(KafkaSettings settings, List<String> lines, int partitions)
             throws Exception {
         Properties p = settings.clientProperties();
         p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
         p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-            for (String line : lines) {
-                String topic;
-                byte[] value;
-                try {
-                    JsonNode n = AvroJson.MAPPER.readTree(line);
-                    topic = AvroBytes.topicOf(n.get("type").asText());
-                    value = AvroBytes.encode(JsonEventDecoder.toRecord(n));
-                } catch (Exception notJson) {
-                    topic = KafkaSettings.ORDERS;
-                    value = line.getBytes(StandardCharsets.UTF_8);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (String line : lines) {
+            String topic;
+            byte[] value;
+            try {
+                JsonNode n = AvroJson.MAPPER.readTree(line);
+                topic = AvroBytes.topicOf(n.get("type").asText());
+                value = AvroBytes.encode(JsonEventDecoder.toRecord(n));
+            } catch (Exception notJson) {
+                topic = KafkaSettings.ORDERS;
+                value = line.getBytes(StandardCharsets.UTF_8);
+            }
+            String key =
+                    line.contains("\"customer_id\":\"")
+                            ? line.split("\"customer_id\":\"")[1].split("\"")[0]
+                            : line;
+            if (key.equals("sentinel") || line.contains("\"event_id\":\"s3\"")) {
+                for (int p0 = 0; p0 < partitions; p0++) {
+                    records.add(new ProducerRecord<>(settings.topic(topic), p0, null, value));
                 }
-                String key =
-                        line.contains("\"customer_id\":\"")
-                                ? line.split("\"customer_id\":\"")[1].split("\"")[0]
-                                : line;
-                if (key.equals("sentinel") || line.contains("\"event_id\":\"s3\"")) {
-                    for (int p0 = 0; p0 < partitions; p0++) {
-                        producer.send(new ProducerRecord<>(settings.topic(topic), p0, null, value));
+            } else {
+                int partition = Math.floorMod(key.hashCode(), partitions);
+                records.add(new ProducerRecord<>(settings.topic(topic), partition, null, value));
+            }
+        }
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+        try {
+            for (int from = 0; from < records.size(); from += 200) {
+                List<ProducerRecord<byte[], byte[]>> chunk =
+                        records.subList(from, Math.min(records.size(), from + 200));
+                for (int attempt = 1; !chunk.isEmpty(); attempt++) {
+                    List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+                    for (ProducerRecord<byte[], byte[]> r : chunk) {
+                        sent.add(producer.send(r));
                     }
-                } else {
-                    int partition = Math.floorMod(key.hashCode(), partitions);
-                    producer.send(
-                            new ProducerRecord<>(settings.topic(topic), partition, null, value));
+                    producer.flush();
+                    List<ProducerRecord<byte[], byte[]>> failed = new ArrayList<>();
+                    for (int i = 0; i < chunk.size(); i++) {
+                        try {
+                            sent.get(i).get();
+                        } catch (java.util.concurrent.ExecutionException e) {
+                            failed.add(chunk.get(i));
+                        }
+                    }
+                    if (!failed.isEmpty()) {
+                        if (attempt == 5) {
+                            throw new IllegalStateException(
+                                    failed.size() + " records could not be produced");
+                        }
+                        producer.close();
+                        producer = new KafkaProducer<>(p);
+                    }
+                    chunk = failed;
                 }
             }
-            producer.flush();
+        } finally {
+            producer.close();
         }
     }
 
