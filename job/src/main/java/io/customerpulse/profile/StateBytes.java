@@ -20,6 +20,14 @@ final class StateBytes {
         bytes = new byte[capacity];
     }
 
+    /** Empties it for the next customer; an array grown past {@code maxKept} is let go. */
+    void reset(int capacity, int maxKept) {
+        length = 0;
+        if (bytes.length > maxKept) {
+            bytes = new byte[capacity];
+        }
+    }
+
     private void ensure(int more) {
         if (length + more > bytes.length) {
             bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));

@@ -62,6 +62,31 @@ class CustomerSerializerTest {
         return reader.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
     }
 
+    /**
+     * One instance writes every customer of a task through one reused buffer: each customer's bytes
+     * are what a fresh serializer writes, after a larger customer (past the size the buffer keeps)
+     * and a smaller one; and a duplicate has a buffer of its own.
+     */
+    @Test
+    void shouldWriteEachCustomerAsAFreshSerializerDoesWhatEverItWroteBefore() throws Exception {
+        Customer large = rich();
+        for (int i = 0; i < 400; i++) {
+            large.addPending(order("c1", "LARGE-" + i, 1_000 + i, T0.plus(DAY.multipliedBy(5))));
+        }
+        List<Customer> customers = List.of(large, rich(), new Customer(), large, rich());
+        for (Customer c : customers) {
+            assertThat(bytes(serializer, c)).isEqualTo(bytes(new CustomerSerializer(), c));
+        }
+        assertThat(bytes(serializer, large).length).isGreaterThan(16 * 1024);
+        assertThat(serializer.duplicate()).isNotSameAs(serializer).isEqualTo(serializer);
+    }
+
+    private static byte[] bytes(TypeSerializer<Customer> s, Customer c) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        s.serialize(c, out);
+        return out.getCopyOfBuffer();
+    }
+
     @Test
     void shouldReadBackEveryFieldItWrote() throws Exception {
         Customer c = rich();
