@@ -155,19 +155,21 @@ class CustomerSerializerTest {
     void shouldReadFormatTwoAsReleasedAndMigrateIt() throws Exception {
         io.customerpulse.testing.Events.restartIds();
         Customer expected = rich();
-        TypeSerializerSnapshot<Customer> old = new CustomerSerializer.Snapshot(2);
+        Customer read = readReleased(2, RICH_IN_FORMAT_2);
+        assertThat(read.copy()).usingRecursiveComparison().isEqualTo(expected.copy());
+    }
+
+    /** Bytes of a released format, read by that format's snapshot, which migrates to this one. */
+    private Customer readReleased(int format, String hex) throws Exception {
+        TypeSerializerSnapshot<Customer> old = new CustomerSerializer.Snapshot(format);
         assertThat(
                         serializer
                                 .snapshotConfiguration()
                                 .resolveSchemaCompatibility(old)
                                 .isCompatibleAfterMigration())
                 .isTrue();
-        Customer read =
-                old.restoreSerializer()
-                        .deserialize(
-                                new DataInputDeserializer(
-                                        java.util.HexFormat.of().parseHex(RICH_IN_FORMAT_2)));
-        assertThat(read.copy()).usingRecursiveComparison().isEqualTo(expected.copy());
+        return old.restoreSerializer()
+                .deserialize(new DataInputDeserializer(java.util.HexFormat.of().parseHex(hex)));
     }
 
     @Test
@@ -177,18 +179,7 @@ class CustomerSerializerTest {
         assertThat(expected.orders.size()).isEqualTo(2);
         expected.orders = new KnownOrders(); // format 1 has none
 
-        TypeSerializerSnapshot<Customer> old = new CustomerSerializer.Snapshot(1);
-        assertThat(
-                        serializer
-                                .snapshotConfiguration()
-                                .resolveSchemaCompatibility(old)
-                                .isCompatibleAfterMigration())
-                .isTrue();
-        Customer read =
-                old.restoreSerializer()
-                        .deserialize(
-                                new DataInputDeserializer(
-                                        java.util.HexFormat.of().parseHex(RICH_IN_FORMAT_1)));
+        Customer read = readReleased(1, RICH_IN_FORMAT_1);
         assertThat(read.copy()).usingRecursiveComparison().isEqualTo(expected.copy());
         // migrated: written in the current format, read back the same
         assertThat(roundTrip(serializer, serializer, read).copy())
