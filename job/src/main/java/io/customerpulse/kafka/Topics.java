@@ -11,7 +11,10 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Creates the job's topics if missing: the inputs, clv-models, and the outputs — customer-profiles
- * compacted (only the latest profile per customer matters), the others deleted by retention.
+ * compacted (only the latest profile per customer matters), the others deleted by retention. Each
+ * topic created with a replication factor carries {@code min.insync.replicas} = min(2, replication)
+ * itself, so that an acknowledged write (acks=all) is on two brokers whatever the brokers' own
+ * default (Kafka's is 1: a leader alone could acknowledge, and losing it would lose the write).
  */
 public final class Topics {
     private Topics() {}
@@ -20,11 +23,14 @@ public final class Topics {
             throws InterruptedException, ExecutionException {
         List<NewTopic> topics = new ArrayList<>();
         for (String input : KafkaSources.INPUTS) {
-            topics.add(new NewTopic(kafka.topic(input), partitions, replication));
+            topics.add(topic(kafka.topic(input), partitions, replication, Map.of()));
         }
         topics.add(
-                new NewTopic(kafka.topic(KafkaSettings.PROFILES), partitions, replication)
-                        .configs(Map.of("cleanup.policy", "compact")));
+                topic(
+                        kafka.topic(KafkaSettings.PROFILES),
+                        partitions,
+                        replication,
+                        Map.of("cleanup.policy", "compact")));
         topics.add(clvModels(kafka, replication));
         for (String out :
                 List.of(
@@ -33,16 +39,41 @@ public final class Topics {
                         KafkaSettings.CAMPAIGN_METRICS,
                         KafkaSettings.LATE_EVENTS,
                         KafkaSettings.DEAD_LETTER)) {
-            topics.add(new NewTopic(kafka.topic(out), partitions, replication));
+            topics.add(topic(kafka.topic(out), partitions, replication, Map.of()));
         }
         createMissing(kafka, topics);
     }
+
+    private static NewTopic topic(
+            String name, int partitions, short replication, Map<String, String> configs) {
+        Map<String, String> all = new java.util.HashMap<>(configs);
+        all.put(MIN_IN_SYNC, Integer.toString(Math.min(2, replication)));
+        return new NewTopic(name, partitions, replication).configs(all);
+    }
+
+    static final String MIN_IN_SYNC = "min.insync.replicas";
 
     /**
      * The clv-models topic: every fitted model kept (keys are model ids), one partition, in order.
      */
     public static NewTopic clvModels(KafkaSettings kafka, short replication) {
-        return new NewTopic(kafka.topic(KafkaSettings.CLV_MODELS), 1, replication)
+        return topic(
+                kafka.topic(KafkaSettings.CLV_MODELS),
+                1,
+                replication,
+                Map.of("cleanup.policy", "compact"));
+    }
+
+    /**
+     * The clv-models topic as a tool outside the job creates it (scripts/fit-clv): replicated and
+     * guarded as the brokers' defaults say ({@code default.replication.factor}, {@code
+     * min.insync.replicas}), not once.
+     */
+    public static NewTopic clvModelsAsTheBrokersDefault(KafkaSettings kafka) {
+        return new NewTopic(
+                        kafka.topic(KafkaSettings.CLV_MODELS),
+                        java.util.Optional.of(1),
+                        java.util.Optional.empty())
                 .configs(Map.of("cleanup.policy", "compact"));
     }
 

@@ -37,9 +37,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * A cluster of {@code brokers} brokers and one controller, replicated as production is: every
-     * topic (and the offsets and transaction logs) with one replica per broker and {@code
-     * min.insync.replicas} 2, so a write is acknowledged by two brokers and one can stop.
+     * A cluster of {@code brokers} brokers and one controller: the offsets and transaction logs
+     * with one replica per broker and a minimum of 2 in sync. The brokers' own {@code
+     * min.insync.replicas} stays Kafka's default (1): a topic that needs 2 must say so itself, as
+     * {@code Topics.create} does.
      */
     public static EmbeddedKafka startCluster(int brokers) throws Exception {
         return start(SecurityProtocol.PLAINTEXT, brokers);
@@ -63,7 +64,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                         // authenticated users need no ACLs (the test kit's SASL default refuses)
                         .setConfigProp("allow.everyone.if.no.acl.found", "true")
                         .setConfigProp("default.replication.factor", replicas)
-                        .setConfigProp("min.insync.replicas", minInSync)
                         .setConfigProp("offsets.topic.replication.factor", replicas)
                         .setConfigProp("transaction.state.log.replication.factor", replicas)
                         .setConfigProp("transaction.state.log.min.isr", minInSync)

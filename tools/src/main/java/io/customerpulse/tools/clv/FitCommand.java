@@ -318,7 +318,7 @@ public final class FitCommand implements Callable<Integer> {
             }
         }
         KafkaSettings kafka = config.kafka();
-        Topics.createMissing(kafka, List.of(Topics.clvModels(kafka, (short) 1)));
+        Topics.createMissing(kafka, List.of(Topics.clvModelsAsTheBrokersDefault(kafka)));
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");

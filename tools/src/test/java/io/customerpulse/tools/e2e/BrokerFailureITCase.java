@@ -20,6 +20,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -78,6 +79,22 @@ class BrokerFailureITCase {
                         profileLeaders.add(p.leader().id());
                     }
                     assertThat(profileLeaders).contains(leader);
+                    // acknowledged on two brokers: the topics say so, not the brokers' default
+                    List<ConfigResource> resources =
+                            List.of(orders, profiles).stream()
+                                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                                    .toList();
+                    admin.describeConfigs(resources)
+                            .all()
+                            .get()
+                            .forEach(
+                                    (topic, topicConfig) ->
+                                            assertThat(
+                                                            topicConfig
+                                                                    .get("min.insync.replicas")
+                                                                    .value())
+                                                    .as(topic.name())
+                                                    .isEqualTo("2"));
                 }
                 // mid-run: the second half is being produced (and read, and written) while the
                 // broker stops
