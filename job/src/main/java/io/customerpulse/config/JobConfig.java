@@ -17,9 +17,16 @@ import java.util.Collections;
 import java.util.Currency;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * The job's parameters, parsed once from kebab-case keys ({@link ConfigKey}) into typed values.
@@ -83,6 +90,46 @@ public record JobConfig(
         return name;
     }
 
+    /**
+     * A pass-through's value; a password (a property Kafka's clients define as {@code PASSWORD}:
+     * the TLS key and store passwords, keys and certificates, ...) only as a config-provider
+     * reference such as {@code ${file:/path:key}}, resolved where the client opens: a value given
+     * here would be serialized into the job graph with the sources and sinks.
+     */
+    private static String kafkaClientValue(String key, String value) {
+        String name = key.substring(KAFKA_CLIENT_PREFIX.length());
+        if (KAFKA_PASSWORDS.contains(name) && !value.matches("\\$\\{[^}]+}")) {
+            throw new ConfigException(
+                    key,
+                    "is a secret: give a config-provider reference (e.g. "
+                            + KAFKA_CLIENT_PREFIX
+                            + "config.providers=file and ${file:/path/to/file:key}), not the value,"
+                            + " which would be serialized into the job graph");
+        }
+        return value;
+    }
+
+    /** The properties of type PASSWORD of Kafka's producer, consumer and admin clients. */
+    private static final Set<String> KAFKA_PASSWORDS = kafkaPasswords();
+
+    private static Set<String> kafkaPasswords() {
+        Set<String> names = new TreeSet<>();
+        for (ConfigDef def :
+                List.of(
+                        ProducerConfig.configDef(),
+                        ConsumerConfig.configDef(),
+                        AdminClientConfig.configDef())) {
+            def.configKeys()
+                    .forEach(
+                            (name, k) -> {
+                                if (k.type() == ConfigDef.Type.PASSWORD) {
+                                    names.add(name);
+                                }
+                            });
+        }
+        return Set.copyOf(names);
+    }
+
     /** Parses {@code values} over the defaults; unknown keys and bad values fail. */
     public static JobConfig parse(Map<String, String> values) {
         Map<ConfigKey, String> v = new EnumMap<>(ConfigKey.class);
@@ -94,7 +141,7 @@ public record JobConfig(
                 (key, value) -> {
                     String k = key.trim();
                     if (k.startsWith(KAFKA_CLIENT_PREFIX)) {
-                        kafkaClient.put(kafkaClientKey(k), value.trim());
+                        kafkaClient.put(kafkaClientKey(k), kafkaClientValue(k, value.trim()));
                     } else {
                         v.put(ConfigKey.of(k), value.trim());
                     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -113,5 +114,32 @@ class JobConfigTest {
                 .hasMessageContaining("CUSTOMER_PULSE_KAFKA_SASL_JAAS_CONFIG");
         assertThatThrownBy(() -> JobConfig.parse(Map.of("kafka.properties.", "x")))
                 .hasMessageContaining("names no Kafka client property");
+    }
+
+    /**
+     * A TLS password given as a value would be serialized into the job graph with the sources and
+     * sinks: only a config-provider reference is taken, resolved where the client opens.
+     */
+    @Test
+    void shouldTakeAKafkaPasswordOnlyAsAConfigProviderReference() {
+        for (String name :
+                List.of("ssl.keystore.password", "ssl.key.password", "ssl.truststore.password")) {
+            assertThatThrownBy(() -> JobConfig.parse(Map.of("kafka.properties." + name, "hunter2")))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("kafka.properties." + name)
+                    .hasMessageContaining("is a secret")
+                    .hasMessageNotContaining("hunter2");
+        }
+        JobConfig config =
+                JobConfig.parse(
+                        Map.of(
+                                "kafka.properties.config.providers", "file",
+                                "kafka.properties.ssl.keystore.password",
+                                        "${file:/etc/kafka/secrets.properties:keystore}",
+                                "kafka.properties.ssl.keystore.location", "/etc/kafka/ks.p12"));
+        assertThat(config.kafka().clientProperties())
+                .containsEntry(
+                        "ssl.keystore.password", "${file:/etc/kafka/secrets.properties:keystore}")
+                .containsEntry("ssl.keystore.location", "/etc/kafka/ks.p12");
     }
 }
