@@ -9,8 +9,9 @@ import java.util.Arrays;
  * once: an order_id seen again (a producer retry under a new event_id) is not counted a second
  * time, and the refunds of a known order add up to its total at most. A return of an order not seen
  * yet is remembered too, at the return's time with total {@link #NOT_PLACED}, so that the order, if
- * it comes later, starts with what was already refunded of it. At most {@code dedup.max-order-ids}
- * are kept, the oldest forgotten first.
+ * it comes later, starts with what was already refunded of it (its total at most: the engine takes
+ * the excess back from the customer's refunds). At most {@code dedup.max-order-ids} are kept, the
+ * oldest forgotten first.
  *
  * <p>One byte array, as {@link SeenIds}: each entry {@code [time: 8][total: 8][refunded: 8][hash:
  * 4][length: 2][order_id, UTF-8]}, addressed by its offset (the first entry is at 0). Remembering

@@ -232,7 +232,11 @@ public final class ProfileEngine implements Serializable {
         return refund;
     }
 
-    /** Counts an order, unless its order_id is already known (then returns false). */
+    /**
+     * Counts an order, unless its order_id is already known (then returns false). Returns of it
+     * that came first (refunded in full, the order unknown then) now count against its total: what
+     * they refunded beyond it is taken back from the customer's refunds.
+     */
     private boolean applyOrder(Customer c, CustomerEvent e, long at, long t) {
         String orderId = e.getOrderId();
         if (orderId != null) {
@@ -245,6 +249,11 @@ public final class ProfileEngine implements Serializable {
                     return false; // counted already
                 }
                 refunded = c.orders.remove(known); // its returns came first
+                long excess = refunded - e.getAmountMinor();
+                if (excess > 0) {
+                    c.refundsMinor -= excess;
+                    refunded = e.getAmountMinor();
+                }
             }
             if (at + orderRetention > t) {
                 c.orders.add(id, hash, at, e.getAmountMinor(), refunded, maxOrderIds);
@@ -269,7 +278,8 @@ public final class ProfileEngine implements Serializable {
     /**
      * Refunds a return, capped at what is left of its order's total when the order is known; a
      * return of an order not known refunds in full and is remembered, so the order, if it comes
-     * later, starts with it refunded. Returns the amount refunded.
+     * later, starts with it refunded (up to its total: {@link #applyOrder}). Returns the amount
+     * refunded.
      */
     private long applyReturn(Customer c, CustomerEvent e, long t) {
         String orderId = e.getOrderId();

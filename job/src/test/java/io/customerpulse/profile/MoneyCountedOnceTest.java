@@ -108,15 +108,23 @@ class MoneyCountedOnceTest {
             CustomerEvent early = withId(refund("c1", "A1", 4_000, T0), "a-return");
             h.send(order("c1", "A1", 5_000, T0), early);
             h.send(refund("c1", "A1", 3_000, T0.plus(DAY)));
-            // and a return whose event time is before its order's (a producer's clock)
+            // and a return whose event time is before its order's (a producer's clock), larger
+            // than the order: once the order is known, refunds stop at its total
             h.send(refund("c2", "B1", 2_500, T0), order("c2", "B1", 2_000, T0.plusSeconds(1)));
             h.send(refund("c2", "B1", 1_000, T0.plus(DAY)));
+            // the same return sent twice before its order, in its order's millisecond
+            h.send(
+                    withId(refund("c3", "C1", 7_000, T0), "a-return"),
+                    withId(refund("c3", "C1", 7_000, T0), "b-return"),
+                    order("c3", "C1", 5_000, T0));
             h.watermark(T0.plus(DAY));
 
             assertThat(h.latest("c1").getRefundsMinor()).isEqualTo(5_000);
             assertThat(h.latest("c1").getOrdersTotal()).isEqualTo(1);
-            assertThat(h.latest("c2").getRefundsMinor()).isEqualTo(2_500); // nothing left after
+            assertThat(h.latest("c2").getRefundsMinor()).isEqualTo(2_000);
             assertThat(h.latest("c2").getOrdersTotal()).isEqualTo(1);
+            assertThat(h.latest("c3").getRefundsMinor()).isEqualTo(5_000);
+            assertThat(h.latest("c3").getGmvMinor()).isEqualTo(5_000);
         }
     }
 

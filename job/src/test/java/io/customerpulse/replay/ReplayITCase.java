@@ -86,6 +86,9 @@ class ReplayITCase {
         money.refunds.forEach(
                 (l, refund) ->
                         expected.computeIfAbsent(l.customer(), c -> new long[3])[2] += refund);
+        money.takenBack.forEach(
+                (customer, amount) ->
+                        expected.computeIfAbsent(customer, c -> new long[3])[2] -= amount);
         assertThat(money.repeatedOrders).isGreaterThan(10);
         assertThat(money.cappedRefunds).isGreaterThan(10);
         Map<String, JsonNode> profiles = Replays.profiles(p1);
@@ -216,7 +219,7 @@ class ReplayITCase {
      * Money as DESIGN section 4 counts it, computed here in event-time order (then event_id): an
      * order_id counts once within the order retention (90 d), and the refunds of an order known
      * then add up to its total at most; a return of an order not known refunds in full and counts
-     * against the order if it comes later.
+     * against the order if it comes later (what it refunded beyond the total is taken back then).
      */
     static final class Money {
         private static final long RETENTION = Duration.ofDays(90).toMillis();
@@ -226,6 +229,12 @@ class ReplayITCase {
 
         /** Each return and what it refunded, in the order they are applied. */
         final Map<GeneratedEvents.Line, Long> refunds = new LinkedHashMap<>();
+
+        /**
+         * Per customer, what returns refunded beyond an order's total before the order came (taken
+         * back when it does).
+         */
+        final Map<String, Long> takenBack = new HashMap<>();
 
         int repeatedOrders;
         int cappedRefunds;
@@ -250,13 +259,13 @@ class ReplayITCase {
                                         return;
                                     }
                                     orders.add(l); // starts with what its returns refunded
-                                    known.put(
-                                            l.text("order_id"),
-                                            new long[] {
-                                                at,
-                                                l.number("total_minor"),
-                                                order == null ? 0 : order[2]
-                                            });
+                                    long total = l.number("total_minor");
+                                    long carried = order == null ? 0 : order[2];
+                                    if (carried > total) {
+                                        takenBack.merge(l.customer(), carried - total, Long::sum);
+                                        carried = total;
+                                    }
+                                    known.put(l.text("order_id"), new long[] {at, total, carried});
                                     return;
                                 }
                                 long refund = l.number("refund_minor");
