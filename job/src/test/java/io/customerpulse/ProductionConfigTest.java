@@ -57,9 +57,17 @@ class ProductionConfigTest {
 
     @Test
     void shouldKeepKafkaTransactionsOpenLongerThanTheLongestRecovery() {
+        // a transaction opens at checkpoint n-1's barrier; checkpoint n triggers at the latest
+        // when n-1 completed late (its timeout) plus the pause, and completes within the timeout
+        Duration checkpointTimeout = SHIPPED.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT);
+        Duration nextTriggered =
+                max(
+                        SHIPPED.get(CheckpointingOptions.CHECKPOINTING_INTERVAL),
+                        checkpointTimeout.plus(
+                                SHIPPED.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS)));
         Duration longestRecovery =
-                SHIPPED.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)
-                        .plus(SHIPPED.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT))
+                nextTriggered
+                        .plus(checkpointTimeout)
                         .plus(SHIPPED.get(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT))
                         .plus(
                                 SHIPPED.get(
@@ -70,5 +78,11 @@ class ProductionConfigTest {
         assertThat(transactions).isLessThanOrEqualTo(Duration.ofMinutes(15)); // broker default max
         // the heartbeat is explicit, not Flink's default by accident
         assertThat(SHIPPED.getOptional(HeartbeatManagerOptions.HEARTBEAT_TIMEOUT)).isPresent();
+        assertThat(SHIPPED.getOptional(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS))
+                .isPresent();
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }
