@@ -57,7 +57,7 @@ public enum ConfigKey {
     DEDUP_ORDER_RETENTION(
             "dedup.order-retention",
             "90 d",
-            "an order_id is remembered this long after the order: a repeat of it under a new event_id counts once, and its refunds are capped at its total"),
+            "an order_id is remembered this long after the order (its last millisecond included): a repeat of it under a new event_id counts once, and its refunds are capped at its total; at least attribution.return-window"),
     DEDUP_MAX_ORDER_IDS(
             "dedup.max-order-ids",
             "1000",

@@ -167,6 +167,19 @@ public record JobConfig(
                         minClv.movePointRight(exponent).longValueExact(),
                         maxReturnRate,
                         positive(ConfigKey.URGENT_LOOKBACK, v));
+        if (positive(ConfigKey.DEDUP_ORDER_RETENTION, v)
+                        .compareTo(positive(ConfigKey.RETURN_WINDOW, v))
+                < 0) {
+            // a return inside the window of a forgotten order would refund in full, and its
+            // campaign, which still holds the credited order, with it
+            throw new ConfigException(
+                    ConfigKey.DEDUP_ORDER_RETENTION.key(),
+                    "must be at least "
+                            + ConfigKey.RETURN_WINDOW.key()
+                            + " ("
+                            + v.get(ConfigKey.RETURN_WINDOW)
+                            + "): refunds are capped only while the order is remembered");
+        }
         String asOf = v.get(ConfigKey.AS_OF);
         return new JobConfig(
                 mode.equals("replay"),

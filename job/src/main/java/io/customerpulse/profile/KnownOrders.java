@@ -145,9 +145,13 @@ public final class KnownOrders {
         }
     }
 
-    /** Forgets the orders of time {@code t - retention} or before. */
+    /**
+     * Forgets the orders of time before {@code t - retention}: one whose retention ends on {@code
+     * t} is still known to that millisecond's events (a limit on a step's millisecond comes after
+     * its events, DESIGN section 3, as the attribution ledger's return window does).
+     */
     public void forget(long retentionMillis, long t) {
-        while (size > 0 && at(0) + retentionMillis <= t) {
+        while (size > 0 && at(0) + retentionMillis < t) {
             remove(0);
         }
     }

@@ -255,7 +255,7 @@ public final class ProfileEngine implements Serializable {
                     refunded = e.getAmountMinor();
                 }
             }
-            if (at + orderRetention > t) {
+            if (at + orderRetention >= t) {
                 c.orders.add(id, hash, at, e.getAmountMinor(), refunded, maxOrderIds);
             }
         }
@@ -296,7 +296,7 @@ public final class ProfileEngine implements Serializable {
         } else {
             refund = e.getAmountMinor(); // an order not seen: in full, and remembered
             long at = e.getEventTime().toEpochMilli();
-            if (at + orderRetention > t) {
+            if (at + orderRetention >= t) {
                 c.orders.add(id, hash, at, KnownOrders.NOT_PLACED, refund, maxOrderIds);
             }
         }

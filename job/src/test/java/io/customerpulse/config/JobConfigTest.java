@@ -116,6 +116,23 @@ class JobConfigTest {
                 .hasMessageContaining("names no Kafka client property");
     }
 
+    /** Refunds are capped only while an order is remembered: not shorter than the return window. */
+    @Test
+    void shouldRefuseAnOrderRetentionShorterThanTheReturnWindow() {
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("dedup.order-retention", "30 d")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dedup.order-retention")
+                .hasMessageContaining("attribution.return-window");
+        assertThat(
+                        JobConfig.parse(
+                                        Map.of(
+                                                "dedup.order-retention", "30 d",
+                                                "attribution.return-window", "30 d"))
+                                .dedup()
+                                .orderRetention())
+                .isEqualTo(java.time.Duration.ofDays(30));
+    }
+
     /**
      * A TLS password given as a value would be serialized into the job graph with the sources and
      * sinks: only a config-provider reference is taken, resolved where the client opens.

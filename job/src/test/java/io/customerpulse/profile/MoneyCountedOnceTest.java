@@ -65,19 +65,20 @@ class MoneyCountedOnceTest {
             h.send(
                     o,
                     withId(
-                            CustomerEvent.newBuilder(o)
-                                    .setEventTime(T0.plus(RETENTION).minusMillis(1))
-                                    .build(),
+                            CustomerEvent.newBuilder(o).setEventTime(T0.plus(RETENTION)).build(),
                             "x"));
-            h.watermark(T0.plus(RETENTION).minusMillis(1));
+            h.watermark(T0.plus(RETENTION));
+            // still known on its last millisecond, as the campaign's return window
             assertThat(h.latest().getOrdersTotal()).isEqualTo(1);
 
             h.send(
                     withId(
-                            CustomerEvent.newBuilder(o).setEventTime(T0.plus(RETENTION)).build(),
+                            CustomerEvent.newBuilder(o)
+                                    .setEventTime(T0.plus(RETENTION).plusMillis(1))
+                                    .build(),
                             "y"));
-            h.watermark(T0.plus(RETENTION));
-            assertThat(h.latest().getOrdersTotal()).isEqualTo(2); // forgotten at exactly + 90 d
+            h.watermark(T0.plus(RETENTION).plusMillis(1));
+            assertThat(h.latest().getOrdersTotal()).isEqualTo(2); // forgotten after + 90 d
         }
     }
 
@@ -97,6 +98,30 @@ class MoneyCountedOnceTest {
             assertThat(p.getReturnRate()).isEqualTo(1.0);
             assertThat(attributedReturns(h)).isEqualTo(5_000); // the campaign's too
             assertThat(h.state("c1").orders.refunded(0)).isEqualTo(5_000);
+        }
+    }
+
+    /**
+     * On the last millisecond of its retention an order is still known to the profile, as it is to
+     * the campaign that was credited with it: a return sent again then refunds neither twice.
+     */
+    @Test
+    void shouldCapARefundOnTheLastMillisecondOfTheRetentionForTheProfileAndTheCampaign()
+            throws Exception {
+        try (ProfileHarness h = new ProfileHarness()) {
+            h.send(click("c1", T0), order("c1", "A1", 5_000, T0.plusSeconds(1)));
+            CustomerEvent full = refund("c1", "A1", 5_000, T0.plus(DAY));
+            h.send(full);
+            h.send(
+                    withId(
+                            CustomerEvent.newBuilder(full)
+                                    .setEventTime(T0.plusSeconds(1).plus(RETENTION))
+                                    .build(),
+                            "the-same-return-again"));
+            h.watermark(T0.plusSeconds(1).plus(RETENTION));
+
+            assertThat(h.latest().getRefundsMinor()).isEqualTo(5_000);
+            assertThat(attributedReturns(h)).isEqualTo(5_000);
         }
     }
 
@@ -134,8 +159,8 @@ class MoneyCountedOnceTest {
             // history may start after the order; an order past the retention is not known either
             h.send(refund("c1", "BEFORE-HISTORY", 7_000, T0));
             h.send(order("c2", "OLD", 1_000, T0));
-            h.send(refund("c2", "OLD", 1_500, T0.plus(RETENTION))); // forgotten at exactly + 90 d
-            h.watermark(T0.plus(RETENTION));
+            h.send(refund("c2", "OLD", 1_500, T0.plus(RETENTION).plusMillis(1))); // forgotten
+            h.watermark(T0.plus(RETENTION).plusMillis(1));
             assertThat(h.latest("c1").getRefundsMinor()).isEqualTo(7_000);
             assertThat(h.latest("c2").getRefundsMinor()).isEqualTo(1_500);
         }

@@ -250,7 +250,7 @@ class ReplayITCase {
                             l -> {
                                 long at = l.at().toEpochMilli();
                                 long[] order = known.get(l.text("order_id"));
-                                if (order != null && order[0] + RETENTION <= at) {
+                                if (order != null && order[0] + RETENTION < at) {
                                     order = null; // forgotten
                                 }
                                 if (l.type().equals("order")) {
