@@ -47,7 +47,7 @@ public enum ConfigKey {
     MAX_ID_LENGTH(
             "validation.max-id-length",
             "256",
-            "longest accepted id (event, customer, order, campaign)"),
+            "longest accepted id (event, customer, order, campaign), at most 16384 characters"),
     DEDUP_RETENTION(
             "dedup.retention", "24 h", "event ids are remembered at least this long in event time"),
     DEDUP_MAX_IDS(

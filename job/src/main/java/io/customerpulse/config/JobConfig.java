@@ -200,7 +200,7 @@ public record JobConfig(
                                 .longValueExact(),
                         instant(ConfigKey.MIN_EVENT_TIME, v.get(ConfigKey.MIN_EVENT_TIME)),
                         positive(ConfigKey.MAX_AHEAD, v),
-                        integer(ConfigKey.MAX_ID_LENGTH, v.get(ConfigKey.MAX_ID_LENGTH), 1)),
+                        maxIdLength(v.get(ConfigKey.MAX_ID_LENGTH))),
                 new DedupSettings(
                         positive(ConfigKey.DEDUP_RETENTION, v),
                         integer(ConfigKey.DEDUP_MAX_IDS, v.get(ConfigKey.DEDUP_MAX_IDS), 1),
@@ -389,6 +389,22 @@ public record JobConfig(
             throw new ConfigException(key.key(), "'" + value + "' is not a number");
         }
     }
+
+    /**
+     * Ids are kept in state with a two-byte length of their UTF-8 bytes (up to 3 a character): at
+     * most {@value #MAX_ID_CHARACTERS} characters.
+     */
+    private static int maxIdLength(String value) {
+        int n = integer(ConfigKey.MAX_ID_LENGTH, value, 1);
+        if (n > MAX_ID_CHARACTERS) {
+            throw new ConfigException(
+                    ConfigKey.MAX_ID_LENGTH.key(),
+                    "must be at most " + MAX_ID_CHARACTERS + " (ids are kept in state), was " + n);
+        }
+        return n;
+    }
+
+    static final int MAX_ID_CHARACTERS = 16_384;
 
     private static int integer(ConfigKey key, String value, int min) {
         try {

@@ -116,6 +116,16 @@ class JobConfigTest {
                 .hasMessageContaining("names no Kafka client property");
     }
 
+    /** Ids are kept in state with a two-byte length: a longer limit would corrupt them. */
+    @Test
+    void shouldRefuseAnIdLengthStateCannotHold() {
+        assertThatThrownBy(() -> JobConfig.parse(Map.of("validation.max-id-length", "30000")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("validation.max-id-length")
+                .hasMessageContaining("16384");
+        assertThat(JobConfig.parse(Map.of("validation.max-id-length", "16384"))).isNotNull();
+    }
+
     /** Refunds are capped only while an order is remembered: not shorter than the return window. */
     @Test
     void shouldRefuseAnOrderRetentionShorterThanTheReturnWindow() {
