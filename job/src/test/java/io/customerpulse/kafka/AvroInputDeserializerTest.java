@@ -177,6 +177,52 @@ class AvroInputDeserializerTest {
                 .isEqualTo("MALFORMED");
     }
 
+    /**
+     * OrderPlaced as an older producer's version might have written it: without the fields that
+     * have defaults (lines, fulfillment, is_prime), which the reader then fills in.
+     */
+    private static final Schema OLDER =
+            Schema.createRecord(
+                    "OrderPlaced",
+                    null,
+                    "io.customerpulse.avro",
+                    false,
+                    OrderPlaced.getClassSchema().getFields().stream()
+                            .filter(f -> !f.hasDefaultValue())
+                            .map(f -> new Schema.Field(f, f.schema()))
+                            .toList());
+
+    @Test
+    void shouldFillInTheDefaultsOfFieldsAnOlderWriterSchemaDidNotHave(@TempDir Path dir)
+            throws IOException {
+        assertThat(OLDER.getFields()).extracting(Schema.Field::name).doesNotContain("is_prime");
+        GenericRecord old = new GenericData.Record(OLDER);
+        old.put("event_id", "e-old");
+        old.put("customer_id", "c1");
+        old.put("event_time", Instant.parse("2025-03-01T10:00:00Z").toEpochMilli());
+        old.put("marketplace", "US");
+        old.put("order_id", "o-old");
+        old.put("total_minor", 4_200L);
+        old.put("currency", "USD");
+        byte[] bytes =
+                new BinaryMessageEncoder<GenericRecord>(GenericData.get(), OLDER)
+                        .encode(old)
+                        .array();
+        assertThat(deserialize(bytes).get(0).getRejected().getReason())
+                .isEqualTo("UNKNOWN_SCHEMA"); // not released, not in a directory
+
+        Files.writeString(dir.resolve("OrderPlaced-old.avsc"), OLDER.toString());
+        AvroInputDeserializer withDirectory =
+                new AvroInputDeserializer(
+                        OrderPlaced.class,
+                        new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))),
+                        dir.toString());
+        List<IngestRecord> out = deserialize(withDirectory, bytes);
+        assertThat(out.get(0).getRejected()).isNull();
+        assertThat(out.get(0).getEvent().getOrderId()).isEqualTo("o-old");
+        assertThat(out.get(0).getEvent().getAmountMinor()).isEqualTo(4_200L);
+    }
+
     @Test
     void shouldDeadLetterACorruptItemCountWithoutAllocatingForIt() {
         byte[] valid = AvroBytes.encode(order(1));
