@@ -269,11 +269,16 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
                     id = new byte[readVarInt(in)];
                     in.readFully(id);
                 }
-                previous += readVarLong(in);
+                long delta = readVarLong(in);
+                previous += delta;
                 long total = readVarLong(in);
                 long refunded = readVarLong(in);
-                c.orders.add(
-                        id, KnownOrders.hash(id), previous, total, refunded, Integer.MAX_VALUE);
+                if (delta >= 0) { // written in time order
+                    c.orders.append(id, KnownOrders.hash(id), previous, total, refunded);
+                } else {
+                    c.orders.add(
+                            id, KnownOrders.hash(id), previous, total, refunded, Integer.MAX_VALUE);
+                }
             }
         }
         n = readVarInt(in);

@@ -122,13 +122,29 @@ public final class KnownOrders {
      * oldest is forgotten.
      */
     public void add(byte[] id, int hash, long at, long total, long refunded, int max) {
-        int entry = HEADER + id.length;
-        if (length + entry > data.length) {
-            data = Arrays.copyOf(data, Math.max(64, Math.max(length + entry, data.length * 2)));
-        }
         int p = 0;
         while (p < length && at(p) <= at) {
             p = next(p);
+        }
+        insert(p, id, hash, at, total, refunded);
+        while (size > max) {
+            remove(0);
+        }
+    }
+
+    /**
+     * Appends an entry not earlier than any held: a customer read back from state, whose entries
+     * were written in time order (no scan per entry, which made reading a customer with many orders
+     * quadratic).
+     */
+    void append(byte[] id, int hash, long at, long total, long refunded) {
+        insert(length, id, hash, at, total, refunded);
+    }
+
+    private void insert(int p, byte[] id, int hash, long at, long total, long refunded) {
+        int entry = HEADER + id.length;
+        if (length + entry > data.length) {
+            data = Arrays.copyOf(data, Math.max(64, Math.max(length + entry, data.length * 2)));
         }
         System.arraycopy(data, p, data, p + entry, length - p);
         putLong(p, at);
@@ -140,9 +156,6 @@ public final class KnownOrders {
         System.arraycopy(id, 0, data, p + HEADER, id.length);
         length += entry;
         size++;
-        while (size > max) {
-            remove(0);
-        }
     }
 
     /**

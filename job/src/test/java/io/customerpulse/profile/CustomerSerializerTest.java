@@ -81,6 +81,21 @@ class CustomerSerializerTest {
         assertThat(serializer.duplicate()).isNotSameAs(serializer).isEqualTo(serializer);
     }
 
+    /** A thousand known orders (some on one millisecond) read back in their order, appended. */
+    @Test
+    void shouldReadBackAThousandKnownOrdersInTheirOrder() throws Exception {
+        Customer c = new Customer();
+        for (int i = 0; i < 1_000; i++) {
+            byte[] id = ("order-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            c.orders.add(id, KnownOrders.hash(id), 1_000L * (i / 3), i, i / 2, 1_000);
+        }
+        Customer back = roundTrip(serializer, serializer, c);
+        assertThat(back.orders.size()).isEqualTo(1_000);
+        assertThat(back.copy()).usingRecursiveComparison().isEqualTo(c.copy());
+        byte[] last = "order-999".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(back.orders.find(last, KnownOrders.hash(last))).isPositive();
+    }
+
     private static byte[] bytes(TypeSerializer<Customer> s, Customer c) throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(64);
         s.serialize(c, out);
