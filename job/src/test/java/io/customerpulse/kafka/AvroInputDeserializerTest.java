@@ -156,16 +156,9 @@ class AvroInputDeserializerTest {
                 .contains(String.format("%016x", ReleasedSchemas.fingerprint(NEWER)));
         assertThat(unknown.getPayload().array()).isEqualTo(newer);
 
-        Files.writeString(dir.resolve("OrderPlaced-gift.avsc"), NEWER.toString());
         AvroInputDeserializer withDirectory =
-                new AvroInputDeserializer(
-                        OrderPlaced.class,
-                        new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))),
-                        dir.toString());
-        List<IngestRecord> out = deserialize(withDirectory, newer);
-        assertThat(out.get(0).getRejected()).isNull();
-        assertThat(out.get(0).getEvent().getOrderId()).isEqualTo("o1");
-        assertThat(out.get(0).getEvent().getAmountMinor()).isEqualTo(1_000L);
+                withSchemaInDirectory(dir, "OrderPlaced-gift.avsc", NEWER);
+        assertDecodedOrder(deserialize(withDirectory, newer), "o1", 1_000L);
 
         // plain binary names no schema: the newer record's extra field reads as trailing bytes
         java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
@@ -211,16 +204,25 @@ class AvroInputDeserializerTest {
         assertThat(deserialize(bytes).get(0).getRejected().getReason())
                 .isEqualTo("UNKNOWN_SCHEMA"); // not released, not in a directory
 
-        Files.writeString(dir.resolve("OrderPlaced-old.avsc"), OLDER.toString());
         AvroInputDeserializer withDirectory =
-                new AvroInputDeserializer(
-                        OrderPlaced.class,
-                        new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))),
-                        dir.toString());
-        List<IngestRecord> out = deserialize(withDirectory, bytes);
+                withSchemaInDirectory(dir, "OrderPlaced-old.avsc", OLDER);
+        assertDecodedOrder(deserialize(withDirectory, bytes), "o-old", 4_200L);
+    }
+
+    private static void assertDecodedOrder(List<IngestRecord> out, String orderId, long amount) {
         assertThat(out.get(0).getRejected()).isNull();
-        assertThat(out.get(0).getEvent().getOrderId()).isEqualTo("o-old");
-        assertThat(out.get(0).getEvent().getAmountMinor()).isEqualTo(4_200L);
+        assertThat(out.get(0).getEvent().getOrderId()).isEqualTo(orderId);
+        assertThat(out.get(0).getEvent().getAmountMinor()).isEqualTo(amount);
+    }
+
+    /** A deserializer of orders with {@code schema} in its schema directory {@code dir}. */
+    private static AvroInputDeserializer withSchemaInDirectory(Path dir, String file, Schema schema)
+            throws IOException {
+        Files.writeString(dir.resolve(file), schema.toString());
+        return new AvroInputDeserializer(
+                OrderPlaced.class,
+                new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))),
+                dir.toString());
     }
 
     @Test
