@@ -1,8 +1,10 @@
 package io.customerpulse.kafka;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,12 +48,12 @@ public final class Topics {
 
     private static NewTopic topic(
             String name, int partitions, short replication, Map<String, String> configs) {
-        Map<String, String> all = new java.util.HashMap<>(configs);
+        Map<String, String> all = new HashMap<>(configs);
         all.put(MIN_IN_SYNC, Integer.toString(Math.min(2, replication)));
         return new NewTopic(name, partitions, replication).configs(all);
     }
 
-    static final String MIN_IN_SYNC = "min.insync.replicas";
+    private static final String MIN_IN_SYNC = "min.insync.replicas";
 
     /**
      * The clv-models topic: every fitted model kept (keys are model ids), one partition, in order.
@@ -70,10 +72,7 @@ public final class Topics {
      * min.insync.replicas}), not once.
      */
     public static NewTopic clvModelsAsTheBrokersDefault(KafkaSettings kafka) {
-        return new NewTopic(
-                        kafka.topic(KafkaSettings.CLV_MODELS),
-                        java.util.Optional.of(1),
-                        java.util.Optional.empty())
+        return new NewTopic(kafka.topic(KafkaSettings.CLV_MODELS), Optional.of(1), Optional.empty())
                 .configs(Map.of("cleanup.policy", "compact"));
     }
 

@@ -269,16 +269,11 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
                     id = new byte[readVarInt(in)];
                     in.readFully(id);
                 }
-                long delta = readVarLong(in);
-                previous += delta;
+                previous += readVarLong(in);
                 long total = readVarLong(in);
                 long refunded = readVarLong(in);
-                if (delta >= 0) { // written in time order
-                    c.orders.append(id, KnownOrders.hash(id), previous, total, refunded);
-                } else {
-                    c.orders.add(
-                            id, KnownOrders.hash(id), previous, total, refunded, Integer.MAX_VALUE);
-                }
+                c.orders.add(
+                        id, KnownOrders.hash(id), previous, total, refunded, Integer.MAX_VALUE);
             }
         }
         n = readVarInt(in);

@@ -30,6 +30,13 @@ public final class KnownOrders {
     private int length;
     private int size;
 
+    /**
+     * The offset of the last entry, -1 when there is none: orders mostly come in time order, and
+     * one not earlier than the last goes to the end without a scan (a customer read back from
+     * state, whose entries were written in order, too: that was quadratic in its orders).
+     */
+    private int last = -1;
+
     public int size() {
         return size;
     }
@@ -114,6 +121,14 @@ public final class KnownOrders {
         System.arraycopy(data, end, data, p, length - end);
         length -= end - p;
         size--;
+        if (p < last) {
+            last -= end - p;
+        } else if (p == last) { // the one before it, if any
+            last = -1;
+            for (int q = 0; q < length; q = next(q)) {
+                last = q;
+            }
+        }
         return was;
     }
 
@@ -123,25 +138,13 @@ public final class KnownOrders {
      */
     public void add(byte[] id, int hash, long at, long total, long refunded, int max) {
         int p = 0;
-        while (p < length && at(p) <= at) {
-            p = next(p);
+        if (last >= 0 && at(last) <= at) {
+            p = length;
+        } else {
+            while (p < length && at(p) <= at) {
+                p = next(p);
+            }
         }
-        insert(p, id, hash, at, total, refunded);
-        while (size > max) {
-            remove(0);
-        }
-    }
-
-    /**
-     * Appends an entry not earlier than any held: a customer read back from state, whose entries
-     * were written in time order (no scan per entry, which made reading a customer with many orders
-     * quadratic).
-     */
-    void append(byte[] id, int hash, long at, long total, long refunded) {
-        insert(length, id, hash, at, total, refunded);
-    }
-
-    private void insert(int p, byte[] id, int hash, long at, long total, long refunded) {
         int entry = HEADER + id.length;
         if (length + entry > data.length) {
             data = Arrays.copyOf(data, Math.max(64, Math.max(length + entry, data.length * 2)));
@@ -154,8 +157,12 @@ public final class KnownOrders {
         data[p + 28] = (byte) (id.length >>> 8);
         data[p + 29] = (byte) id.length;
         System.arraycopy(id, 0, data, p + HEADER, id.length);
+        last = p == length ? p : last + entry;
         length += entry;
         size++;
+        while (size > max) {
+            remove(0);
+        }
     }
 
     /**
@@ -175,6 +182,7 @@ public final class KnownOrders {
         k.data = Arrays.copyOf(data, length);
         k.length = length;
         k.size = size;
+        k.last = last;
         return k;
     }
 
