@@ -175,15 +175,8 @@ class AvroInputDeserializerTest {
      * have defaults (lines, fulfillment, is_prime), which the reader then fills in.
      */
     private static final Schema OLDER =
-            Schema.createRecord(
-                    "OrderPlaced",
-                    null,
-                    "io.customerpulse.avro",
-                    false,
-                    OrderPlaced.getClassSchema().getFields().stream()
-                            .filter(f -> !f.hasDefaultValue())
-                            .map(f -> new Schema.Field(f, f.schema()))
-                            .toList());
+            io.customerpulse.testing.EarlierSchemas.withoutDefaultedFields(
+                    OrderPlaced.getClassSchema());
 
     @Test
     void shouldFillInTheDefaultsOfFieldsAnOlderWriterSchemaDidNotHave(@TempDir Path dir)

@@ -79,6 +79,28 @@ class SchemaEvolutionITCase {
                                                 + "\"default\":null},"));
     }
 
+    /** OrderPlaced without the fields that have defaults: a producer's earlier version. */
+    private static final Schema OLDER_ORDER_PLACED =
+            io.customerpulse.testing.EarlierSchemas.withoutDefaultedFields(
+                    OrderPlaced.getClassSchema());
+
+    /**
+     * {@code order} as the earlier version writes it (no lines, fulfillment, prime), single-object.
+     */
+    private static byte[] writtenWithOlder(OrderPlaced order) throws Exception {
+        GenericRecord r =
+                new GenericDatumReader<GenericRecord>(
+                                OrderPlaced.getClassSchema(), OLDER_ORDER_PLACED)
+                        .read(
+                                null,
+                                DecoderFactory.get()
+                                        .binaryDecoder(AvroBytes.encodePlain(order), null));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new BinaryMessageEncoder<GenericRecord>(GenericData.get(), OLDER_ORDER_PLACED)
+                .encode(r, out);
+        return out.toByteArray();
+    }
+
     private static OrderPlaced order(String customer, String orderId, long total) throws Exception {
         return (OrderPlaced)
                 JsonEventDecoder.toRecord(
@@ -114,6 +136,9 @@ class SchemaEvolutionITCase {
         Schema registered = newerOrderPlaced("gift_message");
         Schema unregistered = newerOrderPlaced("coupon_code");
         Files.writeString(schemaDirectory.resolve("OrderPlaced-next.avsc"), registered.toString());
+        Files.writeString(
+                schemaDirectory.resolve("OrderPlaced-previous.avsc"),
+                OLDER_ORDER_PLACED.toString());
 
         Map<String, String> settings = liveSettings("schemas.");
         settings.put("kafka.schema-directory", schemaDirectory.toString());
@@ -135,6 +160,9 @@ class SchemaEvolutionITCase {
                             KafkaSettings.ORDERS,
                             writtenWith(registered, "gift_message", order("p-newer", "N1", 300))
                         },
+                        new Object[] {
+                            KafkaSettings.ORDERS, writtenWithOlder(order("p-older", "O1", 500))
+                        },
                         new Object[] {KafkaSettings.ORDERS, unknown}));
 
         JobClient job = startLive(config);
@@ -142,7 +170,7 @@ class SchemaEvolutionITCase {
             String db = config.postgres().url();
             Map<String, String> gmv =
                     await(
-                            "the three readable producers' profiles",
+                            "the four readable producers' profiles",
                             () -> {
                                 Map<String, String> rows =
                                         query(
@@ -151,13 +179,14 @@ class SchemaEvolutionITCase {
                                                         + " customer_profile",
                                                 r -> r.getString(1),
                                                 r -> r.getString(2));
-                                return rows.size() >= 3 ? rows : null;
+                                return rows.size() >= 4 ? rows : null;
                             });
             assertThat(gmv)
                     .containsOnly(
                             Map.entry("p-plain", "100"),
                             Map.entry("p-released", "200"),
-                            Map.entry("p-newer", "300"));
+                            Map.entry("p-newer", "300"),
+                            Map.entry("p-older", "500"));
 
             RejectedEvent dead =
                     await(
