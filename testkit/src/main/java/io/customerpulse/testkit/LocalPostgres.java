@@ -149,7 +149,16 @@ public final class LocalPostgres implements AutoCloseable {
      * refusing (connections stay open, new ones are accepted by the kernel and never greeted).
      */
     public void freeze() throws IOException {
-        signal("-STOP");
+        try {
+            signal("-STOP");
+        } catch (IOException e) { // all or nothing: no half-stopped server left behind
+            try {
+                thaw();
+            } catch (IOException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
+        }
     }
 
     /** Resumes a {@link #freeze frozen} server (SIGCONT). */
