@@ -132,7 +132,8 @@ class BadRecordsITCase {
                                                 config.kafka().topic(KafkaSettings.LATE_EVENTS),
                                                 LateEvent.class);
                                 return l.isEmpty() ? null : l;
-                            });
+                            },
+                            () -> transactionsOf(config.kafka().topic(KafkaSettings.LATE_EVENTS)));
             assertThat(late)
                     .singleElement()
                     .satisfies(l -> assertThat(l.getEvent().getEventId()).isEqualTo("late-1"));

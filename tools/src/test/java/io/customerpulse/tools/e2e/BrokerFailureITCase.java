@@ -120,7 +120,18 @@ class BrokerFailureITCase {
 
                 assertSameAsReplay(config, scenario.replay());
                 TreeSet<String> expected = expectedChanges(scenario.replay());
-                List<String> changes = awaitChangesCommitted(config.kafka(), expected, () -> "");
+                List<String> changes =
+                        awaitChangesCommitted(
+                                config.kafka(),
+                                expected,
+                                () ->
+                                        transactionsOf(
+                                                        config.kafka(),
+                                                        config.kafka()
+                                                                .topic(
+                                                                        KafkaSettings
+                                                                                .SEGMENT_CHANGES))
+                                                + attempts(cluster, job));
                 List<String> sorted = new ArrayList<>(changes);
                 sorted.sort(null);
                 assertThat(sorted).isEqualTo(new ArrayList<>(expected)); // no duplicate, no loss
@@ -147,5 +158,18 @@ class BrokerFailureITCase {
                 job.cancel().get();
             }
         }
+    }
+
+    /** Each task's attempt number (more than 0: it failed and was restarted). */
+    private static String attempts(MiniCluster cluster, JobClient job) throws Exception {
+        StringBuilder out = new StringBuilder("attempts:");
+        for (var vertex :
+                cluster.getExecutionGraph(job.getJobID()).get().getAllExecutionVertices()) {
+            out.append(' ')
+                    .append(vertex.getTaskNameWithSubtaskIndex())
+                    .append('=')
+                    .append(vertex.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return out.toString();
     }
 }

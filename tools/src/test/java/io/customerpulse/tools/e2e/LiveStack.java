@@ -587,7 +587,16 @@ final class LiveStack implements BeforeAllCallback {
     static String transactionsOf(String topic) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", kafka.bootstrapServers());
-        try (Admin admin = Admin.create(p)) {
+        return transactionsOf(p, topic);
+    }
+
+    /** As {@link #transactionsOf(String)}, on the brokers of {@code kafka}. */
+    static String transactionsOf(KafkaSettings kafka, String topic) throws Exception {
+        return transactionsOf(kafka.clientProperties(), topic);
+    }
+
+    private static String transactionsOf(Properties client, String topic) throws Exception {
+        try (Admin admin = Admin.create(client)) {
             List<TopicPartition> partitions =
                     admin
                             .describeTopics(List.of(topic))
