@@ -9,6 +9,7 @@ import io.customerpulse.avro.Interaction;
 import io.customerpulse.avro.OrderLine;
 import io.customerpulse.avro.OrderPlaced;
 import io.customerpulse.avro.OrderReturned;
+import io.customerpulse.avro.OrderShipment;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.config.JobConfig;
 import java.io.Serializable;
@@ -127,6 +128,8 @@ public final class EventNormalizer implements Serializable {
             return ad(a, wallClockMillis);
         } else if (input instanceof Interaction i) {
             return interaction(i, wallClockMillis);
+        } else if (input instanceof OrderShipment s) {
+            return shipment(s, wallClockMillis);
         }
         throw new Rejection(
                 RejectReason.UNKNOWN_TYPE, "unsupported record " + input.getSchema().getFullName());
@@ -195,14 +198,41 @@ public final class EventNormalizer implements Serializable {
         if (rating != null && (rating < 1 || rating > 5)) {
             throw new Rejection(RejectReason.INVALID_RATING, "rating " + rating + " is not 1-5");
         }
+        String type = i.getInteractionType();
+        if (Interactions.isShipment(type)) {
+            throw new Rejection(
+                    RejectReason.RESERVED_TYPE,
+                    "interaction_type " + type + " is a shipment status: send it to shipments");
+        }
+        // a reply that names no message cannot be matched to one: an error, not a silent miss
+        id("reply_to", i.getReplyTo(), Interactions.SELLER_REPLY.equals(type));
+        id("order_id", i.getOrderId(), false);
         text("marketplace", i.getMarketplace());
-        text("interaction_type", i.getInteractionType());
+        text("interaction_type", type);
         text("asin", i.getAsin());
         return b.setKind(EventKind.INTERACTION)
                 .setMarketplace(i.getMarketplace())
-                .setInteractionType(i.getInteractionType())
+                .setInteractionType(type)
                 .setAsin(i.getAsin())
                 .setRating(rating)
+                .setOrderId(i.getOrderId())
+                .setReplyTo(i.getReplyTo())
+                .build();
+    }
+
+    /**
+     * A shipment: an INTERACTION of type SHIPPED or DELIVERED with its order (see {@link
+     * Interactions}); the carrier is not kept (no rule reads it).
+     */
+    private CustomerEvent shipment(OrderShipment s, long wall) throws Rejection {
+        CustomerEvent.Builder b =
+                common(s.getEventId(), s.getCustomerId(), true, s.getEventTime(), wall);
+        id("order_id", s.getOrderId(), true);
+        text("marketplace", s.getMarketplace());
+        return b.setKind(EventKind.INTERACTION)
+                .setMarketplace(s.getMarketplace())
+                .setInteractionType(s.getStatus().name())
+                .setOrderId(s.getOrderId())
                 .build();
     }
 

@@ -10,6 +10,8 @@ import io.customerpulse.avro.Interaction;
 import io.customerpulse.avro.OrderLine;
 import io.customerpulse.avro.OrderPlaced;
 import io.customerpulse.avro.OrderReturned;
+import io.customerpulse.avro.OrderShipment;
+import io.customerpulse.avro.ShipmentStatus;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -114,11 +116,25 @@ public final class JsonEventDecoder implements Serializable {
                             .setInteractionType(text(n, "interaction_type"))
                             .setAsin(optionalText(n, "asin"))
                             .setRating(n.hasNonNull("rating") ? (int) number(n, "rating") : null)
+                            .setOrderId(optionalText(n, "order_id"))
+                            .setReplyTo(optionalText(n, "reply_to"))
+                            .build();
+            case "shipment" ->
+                    OrderShipment.newBuilder()
+                            .setEventId(text(n, "event_id"))
+                            .setCustomerId(text(n, "customer_id"))
+                            .setEventTime(time(n))
+                            .setMarketplace(text(n, "marketplace"))
+                            .setOrderId(text(n, "order_id"))
+                            .setStatus(shipmentStatus(n))
+                            .setCarrier(optionalText(n, "carrier"))
                             .build();
             default ->
                     throw new Rejection(
                             RejectReason.UNKNOWN_TYPE,
-                            "type '" + type + "' is not one of order, return, ad, interaction");
+                            "type '"
+                                    + type
+                                    + "' is not one of order, return, ad, interaction, shipment");
         };
     }
 
@@ -183,6 +199,16 @@ public final class JsonEventDecoder implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new Rejection(
                     RejectReason.MALFORMED, "fulfillment '" + f + "' is not FBA or FBM");
+        }
+    }
+
+    private static ShipmentStatus shipmentStatus(JsonNode n) throws Rejection {
+        String s = text(n, "status");
+        try {
+            return ShipmentStatus.valueOf(s);
+        } catch (IllegalArgumentException e) {
+            throw new Rejection(
+                    RejectReason.MALFORMED, "status '" + s + "' is not SHIPPED or DELIVERED");
         }
     }
 

@@ -17,5 +17,7 @@ public enum RejectReason {
     EVENT_TIME_TOO_EARLY,
     EVENT_TIME_IN_FUTURE,
     INVALID_LINE,
-    INVALID_RATING
+    INVALID_RATING,
+    /** An interaction_type that only the job itself uses (a shipment status). */
+    RESERVED_TYPE
 }

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -26,7 +27,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * The wire format of every topic (DESIGN section 2): Avro single-object encoding — the marker
  * {@code C3 01}, the writer schema's 64-bit fingerprint (little-endian), then the record in Avro
  * binary — so a reader finds the writer's schema in {@link ReleasedSchemas} and resolves it against
- * its own. Plain Avro binary of the current version (what producers wrote before) is still read.
+ * its own. Plain Avro binary (what producers wrote before) of the current version, or of an earlier
+ * released one, is still read.
  */
 public final class AvroBytes {
     /** The single-object header: marker and fingerprint. */
@@ -115,10 +117,12 @@ public final class AvroBytes {
         private final ReleasedSchemas store;
         private final BinaryMessageDecoder<T> messages;
         private final SpecificDatumReader<T> plain;
+        private final SpecificData model;
+        private final Map<Schema, SpecificDatumReader<T>> earlier = new HashMap<>();
         private BinaryDecoder decoder;
 
         public Reader(Class<T> type, ReleasedSchemas store) {
-            SpecificData model = SpecificData.getForClass(type);
+            this.model = SpecificData.getForClass(type);
             this.schema = model.getSchema(type);
             this.store = store;
             this.messages = new BinaryMessageDecoder<>(model, schema, store);
@@ -140,19 +144,45 @@ public final class AvroBytes {
                 AvroBounds.check(writer, bytes, HEADER);
                 return messages.decode(bytes);
             }
-            AvroBounds.check(schema, bytes, 0);
+            try {
+                AvroBounds.check(schema, bytes, 0);
+            } catch (IOException notCurrent) {
+                return readEarlier(bytes, notCurrent);
+            }
             decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
             return plain.read(null, decoder);
         }
+
+        /**
+         * Plain binary that is not the current version: the first earlier released version (newest
+         * first) whose shape the bytes fit exactly, resolved against the current one — a producer
+         * that never adopted single-object encoding keeps working after the schema gains a field.
+         */
+        private T readEarlier(byte[] bytes, IOException notCurrent) throws IOException {
+            for (Schema writer : store.earlierVersions(schema.getFullName())) {
+                try {
+                    AvroBounds.check(writer, bytes, 0);
+                } catch (IOException notThisOne) {
+                    continue;
+                }
+                SpecificDatumReader<T> reader =
+                        earlier.computeIfAbsent(
+                                writer, w -> new SpecificDatumReader<>(w, schema, model));
+                decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
+                return reader.read(null, decoder);
+            }
+            throw notCurrent;
+        }
     }
 
-    /** The input topic of a replay-format type: order, return, ad, interaction. */
+    /** The input topic of a replay-format type: order, return, ad, interaction, shipment. */
     public static String topicOf(String type) {
         return switch (type) {
             case "order" -> KafkaSettings.ORDERS;
             case "return" -> KafkaSettings.RETURNS;
             case "ad" -> KafkaSettings.AD_EVENTS;
             case "interaction" -> KafkaSettings.INTERACTIONS;
+            case "shipment" -> KafkaSettings.SHIPMENTS;
             default -> throw new IllegalArgumentException("no topic for type " + type);
         };
     }

@@ -5,6 +5,7 @@ import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.avro.Interaction;
 import io.customerpulse.avro.OrderPlaced;
 import io.customerpulse.avro.OrderReturned;
+import io.customerpulse.avro.OrderShipment;
 import io.customerpulse.ingest.EventNormalizer;
 import io.customerpulse.ingest.RejectReason;
 import io.customerpulse.ingest.SourceRef;
@@ -52,6 +53,7 @@ public final class AvroInputDeserializer implements KafkaRecordDeserializationSc
             case KafkaSettings.RETURNS -> OrderReturned.class;
             case KafkaSettings.AD_EVENTS -> AdEvent.class;
             case KafkaSettings.INTERACTIONS -> Interaction.class;
+            case KafkaSettings.SHIPMENTS -> OrderShipment.class;
             default -> throw new IllegalArgumentException("no input topic " + input);
         };
     }

@@ -33,6 +33,7 @@ public record KafkaSettings(
     public static final String RETURNS = "returns";
     public static final String AD_EVENTS = "ad-events";
     public static final String INTERACTIONS = "interactions";
+    public static final String SHIPMENTS = "shipments";
 
     /** CLV models, written by scripts/fit-clv and read by the job. */
     public static final String CLV_MODELS = "clv-models";

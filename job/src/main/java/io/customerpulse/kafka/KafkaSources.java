@@ -22,7 +22,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * The four input topics, each its own KafkaSource so that watermarks are generated per partition of
+ * The five input topics, each its own KafkaSource so that watermarks are generated per partition of
  * each topic (a lagging ad stream holds the watermark back by itself), with the watermarks the
  * topology gives ({@link io.customerpulse.EventWatermarks}: in live mode a quiet partition advances
  * with the wall clock; replay mode, a bounded backfill, keeps plain bounded out-of-orderness, so it
@@ -34,7 +34,8 @@ public final class KafkaSources implements PulseSources {
                     KafkaSettings.ORDERS,
                     KafkaSettings.RETURNS,
                     KafkaSettings.AD_EVENTS,
-                    KafkaSettings.INTERACTIONS);
+                    KafkaSettings.INTERACTIONS,
+                    KafkaSettings.SHIPMENTS);
 
     private final JobConfig config;
 

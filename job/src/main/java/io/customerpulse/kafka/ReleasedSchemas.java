@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
@@ -30,6 +32,10 @@ public final class ReleasedSchemas implements SchemaStore {
     private static final ReleasedSchemas RELEASED = new ReleasedSchemas(null);
 
     private final Map<Long, Schema> byFingerprint = new ConcurrentHashMap<>();
+
+    /** The released versions of each record, by full name and version number. */
+    private final Map<String, TreeMap<Integer, Schema>> releasedByName = new ConcurrentHashMap<>();
+
     private final Path directory;
     private volatile long scannedAt;
 
@@ -56,6 +62,18 @@ public final class ReleasedSchemas implements SchemaStore {
     /** The fingerprint a record written with {@code schema} carries. */
     public static long fingerprint(Schema schema) {
         return SchemaNormalization.parsingFingerprint64(schema);
+    }
+
+    /**
+     * The released versions of the record {@code fullName} before its latest, newest first: the
+     * writer schemas that plain binary (no fingerprint) may have been written with.
+     */
+    public List<Schema> earlierVersions(String fullName) {
+        TreeMap<Integer, Schema> all = releasedByName.get(fullName);
+        if (all == null) {
+            return List.of();
+        }
+        return List.copyOf(all.headMap(all.lastKey(), false).descendingMap().values());
     }
 
     @Override
@@ -85,7 +103,12 @@ public final class ReleasedSchemas implements SchemaStore {
                     if (in == null) {
                         throw new IllegalStateException(INDEX + " lists a missing " + line);
                     }
-                    add(new Schema.Parser().parse(in));
+                    Schema schema = new Schema.Parser().parse(in);
+                    add(schema);
+                    String file = Path.of(line.strip()).getFileName().toString();
+                    releasedByName
+                            .computeIfAbsent(schema.getFullName(), n -> new TreeMap<>())
+                            .put(Integer.parseInt(file.substring(0, file.indexOf('.'))), schema);
                 }
             }
         } catch (IOException e) {

@@ -28,9 +28,10 @@ import org.apache.flink.types.StringValue;
 public final class CustomerSerializer extends TypeSerializer<Customer> {
     /**
      * The format this code writes. 1: the first compact form; 2: with the known orders (after the
-     * order times), which format 1 has none of; 3: their order ids as UTF-8 bytes (2: as strings).
+     * order times), which format 1 has none of; 3: their order ids as UTF-8 bytes (2: as strings);
+     * 4: a waiting event's reply_to (after its rating), which 3 has none of.
      */
-    static final int FORMAT = 3;
+    static final int FORMAT = 4;
 
     private static final Segment[] SEGMENTS = Segment.values();
     private static final EventKind[] KINDS = EventKind.values();
@@ -324,8 +325,9 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
     }
 
     /**
-     * The waiting event's twelve fields, in schema order. {@code CustomerSerializerTest} checks the
-     * count against the schema, so a field added to CustomerEvent cannot be forgotten here.
+     * The waiting event's thirteen fields, in schema order (reply_to from format 4). {@code
+     * CustomerSerializerTest} checks the count against the schema, so a field added to
+     * CustomerEvent cannot be forgotten here.
      */
     private static void writeEvent(CustomerEvent e, StateBytes w) {
         w.writeString(e.getEventId());
@@ -341,9 +343,10 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
         w.writeString(e.getInteractionType());
         Integer rating = e.getRating();
         w.writeVarLong(rating == null ? 0 : rating + 1);
+        w.writeString(e.getReplyTo());
     }
 
-    private static CustomerEvent readEvent(DataInputView in) throws IOException {
+    private CustomerEvent readEvent(DataInputView in) throws IOException {
         CustomerEvent e = new CustomerEvent();
         e.setEventId(StringValue.readString(in));
         e.setCustomerId(StringValue.readString(in));
@@ -358,6 +361,9 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
         e.setInteractionType(StringValue.readString(in));
         int rating = readVarInt(in);
         e.setRating(rating == 0 ? null : rating - 1);
+        if (format >= 4) {
+            e.setReplyTo(StringValue.readString(in));
+        }
         return e;
     }
 

@@ -13,6 +13,7 @@ import io.customerpulse.clv.ClvScorer;
 import io.customerpulse.clv.RfmStats;
 import io.customerpulse.config.DedupSettings;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.ingest.Interactions;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,10 +48,16 @@ public final class ProfileEngine implements Serializable {
 
     private transient List<CampaignDelta> deltas;
 
-    /** Per event of the step: the refund it applied, or {@link #DROPPED} (a repeated order). */
+    /**
+     * Per event of the step: the refund it applied, {@link #DROPPED} (a repeated order) or {@link
+     * #PASSIVE} (a shipment or a seller's reply).
+     */
     private transient long[] applied;
 
     private static final long DROPPED = -1;
+
+    /** What {@link #apply} returns for an event that is not the customer's activity. */
+    private static final long PASSIVE = -2;
 
     public ProfileEngine(
             SegmentThresholds limits,
@@ -102,13 +109,15 @@ public final class ProfileEngine implements Serializable {
         c.orders.forget(orderRetention, t);
         long[] applied = applied(count);
         int kinds = 0;
-        int dropped = 0;
+        int unseen = 0; // events that change nothing a profile shows
         for (int i = 0; i < count; i++) {
             CustomerEvent e = events.get(i);
             applied[i] = apply(c, e, t);
             if (applied[i] == DROPPED) {
-                dropped++;
+                unseen++;
                 out.orderRepeated(e);
+            } else if (applied[i] == PASSIVE) {
+                unseen++;
             } else {
                 kinds |= 1 << e.getKind().ordinal();
             }
@@ -131,12 +140,12 @@ public final class ProfileEngine implements Serializable {
 
         Segment before = c.segment;
         Segment after = rules.evaluate(c, t);
-        if (count == dropped && !expired && after == before) {
-            return false; // nothing but repeated orders (or nothing at all)
+        if (count == unseen && !expired && after == before) {
+            return false; // nothing but repeated orders, shipments, replies (or nothing at all)
         }
         c.version++;
         String reason =
-                reason(kinds, late, expired, after == Segment.CHURN_RISK && count == dropped);
+                reason(kinds, late, expired, after == Segment.CHURN_RISK && count == unseen);
 
         SegmentChange change = null;
         ChurnAlert alert = null;
@@ -204,7 +213,10 @@ public final class ProfileEngine implements Serializable {
         return applied;
     }
 
-    /** Applies one event; returns the refund a return applied, {@link #DROPPED} or 0. */
+    /**
+     * Applies one event; returns the refund a return applied, {@link #DROPPED}, {@link #PASSIVE} or
+     * 0.
+     */
     private long apply(Customer c, CustomerEvent e, long t) {
         long at = e.getEventTime().toEpochMilli();
         long refund = 0;
@@ -222,7 +234,12 @@ public final class ProfileEngine implements Serializable {
                 c.engaged = true;
                 ledger.addClick(c.ads, e, t);
             }
-            case INTERACTION -> c.engaged = true;
+            case INTERACTION -> {
+                if (!Interactions.isCustomerActivity(e)) {
+                    return PASSIVE; // the seller's act or the carrier's (DESIGN section 2)
+                }
+                c.engaged = true;
+            }
             case IMPRESSION -> {
                 return 0; // impressions are not customer activity (DESIGN section 4)
             }

@@ -11,6 +11,8 @@ import io.customerpulse.avro.Interaction;
 import io.customerpulse.avro.OrderLine;
 import io.customerpulse.avro.OrderPlaced;
 import io.customerpulse.avro.OrderReturned;
+import io.customerpulse.avro.OrderShipment;
+import io.customerpulse.avro.ShipmentStatus;
 import io.customerpulse.config.JobConfig;
 import java.time.Duration;
 import java.time.Instant;
@@ -228,5 +230,65 @@ class EventNormalizerTest {
         assertThat(reasonOf(i.setInteractionType("REVIEW").setAsin(huge).build()))
                 .isEqualTo("FIELD_TOO_LONG");
         assertThat(reasonOf(order().setMarketplace(huge).build())).isEqualTo("FIELD_TOO_LONG");
+    }
+
+    private static OrderShipment.Builder shipment() {
+        return OrderShipment.newBuilder()
+                .setEventId("s1")
+                .setCustomerId("c1")
+                .setEventTime(NOW)
+                .setMarketplace("US")
+                .setOrderId("A1")
+                .setStatus(ShipmentStatus.DELIVERED)
+                .setCarrier("UPS");
+    }
+
+    /** A shipment is an INTERACTION whose type is its status, with its order (DESIGN §2). */
+    @Test
+    void shouldTurnAShipmentIntoAnInteractionOfItsStatus() throws Rejection {
+        CustomerEvent e = live.normalize(shipment().build(), NOW.toEpochMilli());
+        assertThat(e.getKind()).isEqualTo(EventKind.INTERACTION);
+        assertThat(e.getInteractionType()).isEqualTo("DELIVERED");
+        assertThat(e.getOrderId()).isEqualTo("A1");
+        assertThat(Interactions.isCustomerActivity(e)).isFalse();
+        assertThat(reasonOf(shipment().setOrderId("").build())).isEqualTo("MISSING_FIELD");
+    }
+
+    @Test
+    void shouldReserveTheShipmentStatusesAsInteractionTypes() {
+        assertThat(reasonOf(interaction().setInteractionType("DELIVERED").build()))
+                .isEqualTo("RESERVED_TYPE");
+        assertThat(reasonOf(interaction().setInteractionType("SHIPPED").build()))
+                .isEqualTo("RESERVED_TYPE");
+    }
+
+    /** A reply keeps the message it answers; one that names none is an error, not a silent miss. */
+    @Test
+    void shouldKeepTheMessageAReplyAnswersAndRejectAReplyToNothing() throws Rejection {
+        CustomerEvent reply =
+                live.normalize(
+                        interaction()
+                                .setInteractionType("SELLER_REPLY")
+                                .setReplyTo("m1")
+                                .setOrderId("A1")
+                                .build(),
+                        NOW.toEpochMilli());
+        assertThat(reply.getReplyTo()).isEqualTo("m1");
+        assertThat(reply.getOrderId()).isEqualTo("A1");
+        assertThat(Interactions.isCustomerActivity(reply)).isFalse();
+        assertThat(reasonOf(interaction().setInteractionType("SELLER_REPLY").build()))
+                .isEqualTo("MISSING_FIELD");
+        assertThat(reasonOf(interaction().setInteractionType("MESSAGE").setOrderId(" A1").build()))
+                .isEqualTo("INVALID_ID");
+        CustomerEvent feedback =
+                live.normalize(
+                        interaction()
+                                .setInteractionType("FEEDBACK")
+                                .setRating(1)
+                                .setOrderId("A1")
+                                .build(),
+                        NOW.toEpochMilli());
+        assertThat(Interactions.isCustomerActivity(feedback)).isTrue();
+        assertThat(feedback.getOrderId()).isEqualTo("A1");
     }
 }

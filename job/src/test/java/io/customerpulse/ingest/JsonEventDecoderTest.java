@@ -48,6 +48,31 @@ class JsonEventDecoderTest {
                 .isEqualTo(EventKind.INTERACTION);
     }
 
+    /** The lines of DESIGN §2's newer inputs: a shipment, a reply to a message, feedback. */
+    @Test
+    void shouldDecodeShipmentsRepliesAndFeedbackAboutAnOrder() {
+        IngestRecord delivered =
+                decode(
+                        "{\"type\":\"shipment\",\"event_id\":\"s1\",\"customer_id\":\"c1\",\"event_time\":\"2025-03-03T10:00:00Z\",\"marketplace\":\"US\",\"order_id\":\"A1\",\"status\":\"DELIVERED\",\"carrier\":\"UPS\"}");
+        assertThat(delivered.getEvent().getKind()).isEqualTo(EventKind.INTERACTION);
+        assertThat(delivered.getEvent().getInteractionType()).isEqualTo("DELIVERED");
+        assertThat(delivered.getEvent().getOrderId()).isEqualTo("A1");
+        IngestRecord reply =
+                decode(
+                        "{\"type\":\"interaction\",\"event_id\":\"i2\",\"customer_id\":\"c1\",\"event_time\":\"2025-03-20T13:00:00Z\",\"marketplace\":\"US\",\"interaction_type\":\"SELLER_REPLY\",\"reply_to\":\"i1\"}");
+        assertThat(reply.getEvent().getReplyTo()).isEqualTo("i1");
+        IngestRecord feedback =
+                decode(
+                        "{\"type\":\"interaction\",\"event_id\":\"i3\",\"customer_id\":\"c1\",\"event_time\":\"2025-03-21T13:00:00Z\",\"marketplace\":\"US\",\"interaction_type\":\"FEEDBACK\",\"order_id\":\"A1\",\"rating\":2}");
+        assertThat(feedback.getEvent().getOrderId()).isEqualTo("A1");
+        assertThat(feedback.getEvent().getRating()).isEqualTo(2);
+        IngestRecord lost =
+                decode(
+                        "{\"type\":\"shipment\",\"event_id\":\"s2\",\"customer_id\":\"c1\",\"event_time\":\"2025-03-03T10:00:00Z\",\"marketplace\":\"US\",\"order_id\":\"A1\",\"status\":\"LOST\"}");
+        assertThat(lost.getRejected().getReason()).isEqualTo("MALFORMED");
+        assertThat(lost.getRejected().getDetail()).contains("LOST");
+    }
+
     @Test
     void shouldRejectWhatDoesNotDecodeWithItsLine() {
         IngestRecord broken = decode("{\"type\":\"order\",");

@@ -117,6 +117,50 @@ class AvroInputDeserializerTest {
         }
     }
 
+    /**
+     * A producer that writes plain binary (no single-object header) with Interaction version 1,
+     * released before version 2 added order_id and reply_to: still read, as version 2 with those
+     * empty. (Only the current version's plain binary was read before: this was MALFORMED.)
+     */
+    @Test
+    void shouldReadThePlainBinaryOfAnEarlierReleasedVersion() throws IOException {
+        Schema v1;
+        try (var in =
+                getClass()
+                        .getClassLoader()
+                        .getResourceAsStream("schemas/input/Interaction/1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        assertThat(v1.getField("reply_to")).isNull();
+        GenericRecord old = new org.apache.avro.generic.GenericData.Record(v1);
+        old.put("event_id", "i1");
+        old.put("customer_id", "c1");
+        old.put("event_time", Instant.parse("2025-03-01T10:00:00Z").toEpochMilli());
+        old.put("marketplace", "US");
+        old.put("interaction_type", "FEEDBACK");
+        old.put("rating", 4);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(v1).write(old, encoder);
+        encoder.flush();
+
+        AvroInputDeserializer interactions =
+                new AvroInputDeserializer(
+                        io.customerpulse.avro.Interaction.class,
+                        new EventNormalizer(JobConfig.parse(Map.of("mode", "replay"))),
+                        "");
+        List<IngestRecord> out = deserialize(interactions, bytes.toByteArray());
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getRejected()).isNull();
+        assertThat(out.get(0).getEvent().getRating()).isEqualTo(4);
+        assertThat(out.get(0).getEvent().getOrderId()).isNull();
+        assertThat(out.get(0).getEvent().getReplyTo()).isNull();
+        // and bytes that fit no version are still refused
+        byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() - 1);
+        assertThat(deserialize(interactions, cut).get(0).getRejected().getReason())
+                .isEqualTo("MALFORMED");
+    }
+
     /** OrderPlaced as a producer's next version might write it: one more optional field. */
     private static final Schema NEWER =
             new Schema.Parser()

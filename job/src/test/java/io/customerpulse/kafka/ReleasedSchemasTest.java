@@ -11,6 +11,7 @@ import io.customerpulse.avro.Interaction;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.OrderPlaced;
 import io.customerpulse.avro.OrderReturned;
+import io.customerpulse.avro.OrderShipment;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
 import java.io.IOException;
@@ -40,6 +41,7 @@ class ReleasedSchemasTest {
                     Map.entry(OrderReturned.getClassSchema(), "input"),
                     Map.entry(AdEvent.getClassSchema(), "input"),
                     Map.entry(Interaction.getClassSchema(), "input"),
+                    Map.entry(OrderShipment.getClassSchema(), "input"),
                     Map.entry(CustomerProfile.getClassSchema(), "output"),
                     Map.entry(SegmentChange.getClassSchema(), "output"),
                     Map.entry(ChurnAlert.getClassSchema(), "output"),

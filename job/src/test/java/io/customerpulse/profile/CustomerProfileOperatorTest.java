@@ -160,6 +160,38 @@ class CustomerProfileOperatorTest {
         }
     }
 
+    /**
+     * A shipment and a seller's reply are not the customer's activity (DESIGN §2): no profile, no
+     * version, last_interaction_at and the churn deadline untouched — even in a step of their own
+     * and in one with a late arrival.
+     */
+    @Test
+    void shouldLeaveTheProfileAloneOnAShipmentOrASellersReply() throws Exception {
+        try (ProfileHarness h = new ProfileHarness()) {
+            h.send(order("c1", 5_000, T0));
+            h.watermark(T0);
+            assertThat(h.profiles()).hasSize(1);
+            CustomerEvent reply = interaction("c1", "SELLER_REPLY", T0.plus(DAY));
+            reply.setReplyTo("m1");
+            h.send(
+                    interaction("c1", "SHIPPED", T0.plus(DAY)),
+                    reply,
+                    interaction("c1", "DELIVERED", T0.plus(DAY.multipliedBy(3))));
+            h.watermark(T0.plus(DAY.multipliedBy(3)));
+            h.send(interaction("c1", "DELIVERED", T0.plus(DAY.multipliedBy(2)))); // late
+            h.watermark(T0.plus(DAY.multipliedBy(4)));
+            assertThat(h.profiles()).hasSize(1);
+            assertThat(h.state("c1").version).isEqualTo(1);
+            assertThat(h.state("c1").wakeUpAt())
+                    .isEqualTo(T0.plus(DAY.multipliedBy(60)).toEpochMilli());
+
+            h.send(interaction("c1", "MESSAGE", T0.plus(DAY.multipliedBy(5))));
+            h.watermark(T0.plus(DAY.multipliedBy(5)));
+            assertThat(h.latest().getLastInteractionAt()).isEqualTo(T0.plus(DAY.multipliedBy(5)));
+            assertThat(h.latest().getVersion()).isEqualTo(2);
+        }
+    }
+
     @Test
     void shouldForgetEventIdsAfterTheRetention() throws Exception {
         try (ProfileHarness h = new ProfileHarness()) {

@@ -157,13 +157,46 @@ class CustomerSerializerTest {
                     + "2d413303633180c4fbdbac6503555300034133904e000000000003693403633180c4fbdbac650355"
                     + "530400000003473105423030580a504147455f564945570a";
 
+    /**
+     * The bytes of {@link #rich()} in format 4: format 3's with an empty reply_to (one 00 byte)
+     * after each waiting event (taken from a first {@code rich()} in a JVM).
+     */
+    private static final String RICH_IN_FORMAT_4 =
+            "fe1f04a09005a01f020a04c0bb01e0d403c0adb792aa6580f4e2e4aa6580f4e2e4aa6580d4c889ac"
+                    + "650280e495b7ab6580e495b7ab6580d4c889ac6580c4fbdbac650553502d31b2010203413104c0ad"
+                    + "b792aa65c0c6ab5204044131c0adb792aa65c0bb01a01f044132c0c6ab52e0d403000a8084b092aa"
+                    + "65046131c0a90708652d4131c0c6ab5208652d413280f0b25204723280f0b2520461330403613180"
+                    + "84b092aa650553502d31b20103613380d4c889ac650553502d32f00104034131c0adb792aa650205"
+                    + "53502d318084b092aa65c0bb0103413280f4e2e4aa65020553502d318084b092aa65e0d403040565"
+                    + "2d413303633180c4fbdbac6503555300034133904e00000000000003693403633180c4fbdbac6503"
+                    + "55530400000003473105423030580a504147455f564945570a00";
+
     @Test
-    void shouldWriteFormatThreeByteForByteAsReleased() throws Exception {
+    void shouldWriteFormatFourByteForByteAsReleased() throws Exception {
         io.customerpulse.testing.Events.restartIds(); // the ids of a first rich() in a JVM
         DataOutputSerializer out = new DataOutputSerializer(64);
         serializer.serialize(rich(), out);
         assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer()))
-                .isEqualTo(RICH_IN_FORMAT_3);
+                .isEqualTo(RICH_IN_FORMAT_4);
+    }
+
+    @Test
+    void shouldReadFormatThreeAsReleasedAndMigrateIt() throws Exception {
+        io.customerpulse.testing.Events.restartIds();
+        Customer expected = rich();
+        Customer read = readReleased(3, RICH_IN_FORMAT_3);
+        assertThat(read.copy()).usingRecursiveComparison().isEqualTo(expected.copy());
+    }
+
+    /** A waiting seller's reply keeps the message it answers (format 4). */
+    @Test
+    void shouldReadBackAWaitingReplysMessage() throws Exception {
+        Customer c = new Customer();
+        CustomerEvent reply = io.customerpulse.testing.Events.interaction("c1", "SELLER_REPLY", T0);
+        reply.setReplyTo("message-1");
+        c.addPending(reply);
+        assertThat(roundTrip(serializer, serializer, c).pending.get(0).getReplyTo())
+                .isEqualTo("message-1");
     }
 
     @Test
@@ -292,7 +325,7 @@ class CustomerSerializerTest {
                         "firstDayValueMinor",
                         "repeatValueMinor");
         assertThat(CustomerEvent.getClassSchema().getFields())
-                .as("CustomerEvent's fields: CustomerSerializer.writeEvent writes twelve")
-                .hasSize(12);
+                .as("CustomerEvent's fields: CustomerSerializer.writeEvent writes thirteen")
+                .hasSize(13);
     }
 }

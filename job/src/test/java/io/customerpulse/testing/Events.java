@@ -68,8 +68,16 @@ public final class Events {
     }
 
     public static CustomerEvent interaction(String customer, Instant at) {
+        return interaction(customer, "PAGE_VIEW", at);
+    }
+
+    /**
+     * An interaction of {@code type}; SHIPPED and DELIVERED are shipments (as the normaliser makes
+     * them).
+     */
+    public static CustomerEvent interaction(String customer, String type, Instant at) {
         return base("i" + IDS.incrementAndGet(), customer, at, EventKind.INTERACTION)
-                .setInteractionType("PAGE_VIEW")
+                .setInteractionType(type)
                 .build();
     }
 

@@ -18,10 +18,11 @@ import java.util.Random;
 /**
  * A seeded stream of replay-format events for integration tests: customers with different order
  * rates and dropout, returns of their own orders, ad clicks and impressions (some without a
- * customer), interactions, some duplicates (the same event_id), some orders and returns sent again
- * under a new event_id, some refunds larger than their order, some refunded in the order's own
- * millisecond before it (their event_id sorts first), and some invalid lines. {@link #write} can
- * displace events within an out-of-orderness bound.
+ * customer), interactions, shipments, feedback, messages and replies ({@link #afterOrder}), some
+ * duplicates (the same event_id), some orders and returns sent again under a new event_id, some
+ * refunds larger than their order, some refunded in the order's own millisecond before it (their
+ * event_id sorts first), and some invalid lines. {@link #write} can displace events within an
+ * out-of-orderness bound.
  */
 public final class GeneratedEvents {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,6 +60,7 @@ public final class GeneratedEvents {
 
     public GeneratedEvents(long seed, int customers, Instant start, Duration span) {
         Random r = new Random(seed);
+        Random after = new Random(seed * 31 + 7); // what follows orders: the rest stays as it was
         long spanMs = span.toMillis();
         int id = 0;
         for (int c = 0; c < customers; c++) {
@@ -110,6 +112,7 @@ public final class GeneratedEvents {
                 o.put("total_minor", amount);
                 o.put("currency", "USD");
                 add(at, o, true);
+                afterOrder(after, customer, orderId, at);
                 if (r.nextInt(10) == 0) { // an at-least-once producer sent it twice
                     add(at, o, false);
                 }
@@ -155,6 +158,70 @@ public final class GeneratedEvents {
         lines.add(new Line(day3, write(bad), bad, false, false));
         lines.add(new Line(day3, "{\"type\":\"order\",", null, false, false));
         lines.sort(Comparator.comparing(Line::at));
+    }
+
+    private int nextAfterId;
+
+    /**
+     * Shipment and delivery of an order (one in twenty is never delivered; one in ten delivered
+     * twice, a carrier's re-scan), and now and then feedback with a rating, a complaint, or a buyer
+     * message with the seller's reply — within 24 hours, late, or never.
+     */
+    private void afterOrder(Random r, String customer, String orderId, Instant at) {
+        Instant shipped = at.plusMillis(3_600_000L + r.nextInt(86_400_000));
+        Map<String, Object> ship = base("shipment", "l" + (++nextAfterId), customer, shipped);
+        ship.put("order_id", orderId);
+        ship.put("status", "SHIPPED");
+        ship.put("carrier", "UPS");
+        add(shipped, ship, true);
+        Instant delivered = shipped.plusMillis(86_400_000L + r.nextInt(4 * 86_400_000));
+        if (r.nextInt(20) != 0) {
+            Map<String, Object> d = base("shipment", "l" + (++nextAfterId), customer, delivered);
+            d.put("order_id", orderId);
+            d.put("status", "DELIVERED");
+            add(delivered, d, true);
+            if (r.nextInt(10) == 0) {
+                Map<String, Object> again = new LinkedHashMap<>(d);
+                again.put("event_id", "l" + (++nextAfterId));
+                Instant later = delivered.plusMillis(r.nextInt(7_200_000));
+                again.put("event_time", later.toString());
+                add(later, again, true);
+            }
+        }
+        if (r.nextInt(6) == 0) {
+            Instant said = delivered.plusMillis(r.nextInt(10 * 86_400_000));
+            String type = r.nextInt(15) == 0 ? "COMPLAINT" : "FEEDBACK";
+            Map<String, Object> f = base("interaction", "l" + (++nextAfterId), customer, said);
+            f.put("interaction_type", type);
+            f.put("order_id", orderId);
+            if (type.equals("FEEDBACK")) {
+                f.put("rating", r.nextInt(5) == 0 ? 1 + r.nextInt(2) : 4 + r.nextInt(2));
+            }
+            add(said, f, true);
+        }
+        if (r.nextInt(8) == 0) {
+            Instant asked = at.plusMillis(r.nextInt(3 * 86_400_000));
+            String messageId = "l" + (++nextAfterId);
+            Map<String, Object> m = base("interaction", messageId, customer, asked);
+            m.put("interaction_type", "MESSAGE");
+            m.put("order_id", orderId);
+            add(asked, m, true);
+            int u = r.nextInt(20);
+            if (u < 19) { // within 24 h (one exactly at the deadline now and then), late, or never
+                long delay =
+                        u == 0
+                                ? 86_400_000L
+                                : u < 16
+                                        ? r.nextInt(86_400_000)
+                                        : 86_400_001L + r.nextInt(86_400_000);
+                Instant replied = asked.plusMillis(delay);
+                Map<String, Object> reply =
+                        base("interaction", "l" + (++nextAfterId), customer, replied);
+                reply.put("interaction_type", "SELLER_REPLY");
+                reply.put("reply_to", messageId);
+                add(replied, reply, true);
+            }
+        }
     }
 
     private static Map<String, Object> ad(

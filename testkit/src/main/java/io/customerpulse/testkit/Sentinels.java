@@ -23,7 +23,10 @@ public final class Sentinels {
         return (Math.floorDiv(lastEventMillis, updateIntervalMillis) + 2) * updateIntervalMillis;
     }
 
-    /** The four lines (order, return, ad impression on {@code campaignId}, interaction). */
+    /**
+     * The five lines (order, return, ad impression on {@code campaignId}, interaction, shipment —
+     * SHIPPED, which no rule acts on).
+     */
     public static List<String> lines(Instant at, String campaignId) {
         return List.of(
                 event("order", "s1", "sentinel", at)
@@ -44,6 +47,10 @@ public final class Sentinels {
                         .toString(),
                 event("interaction", "s4", "sentinel", at)
                         .put("interaction_type", "PAGE_VIEW")
+                        .toString(),
+                event("shipment", "s5", "sentinel", at)
+                        .put("order_id", "S1")
+                        .put("status", "SHIPPED")
                         .toString());
     }
 

@@ -16,6 +16,12 @@ import java.util.SplittableRandom;
  * $0.89), sometimes order (more often after a click), sometimes return an order, and drop out after
  * an order with their own probability (beta-distributed) — so some become high value, some repeat
  * buyers, and many go quiet and churn. Anonymous impressions come too. Same seed, same stream.
+ *
+ * <p>After an order comes what follows it (DESIGN sections 11 and 12): shipment and delivery (a few
+ * parcels are never delivered), feedback with a rating (mostly 5, some 1 or 2), now and then a
+ * complaint, and buyer messages with the seller's replies — most within 24 hours, some late, some
+ * never. These draw from a random of their own, with ids and sequence numbers of their own ({@code
+ * gl-}), so that the rest of a seed's stream is the same as before they were added.
  */
 public final class TrafficGenerator {
     /** Sponsored-products campaigns with their relative click-through. */
@@ -36,6 +42,9 @@ public final class TrafficGenerator {
     private static final long DAY = 86_400_000L;
 
     private final SplittableRandom random;
+    private final SplittableRandom after; // what follows an order
+    private long nextAfterId;
+    private static final String[] CARRIERS = {"AMZL", "UPS", "USPS", "DHL"};
     private final double arrivalsPerDay;
     private final PriorityQueue<Due> queue = new PriorityQueue<>();
     private long nextId;
@@ -79,6 +88,7 @@ public final class TrafficGenerator {
      */
     public TrafficGenerator(long seed, Instant start, double arrivalsPerDay) {
         this.random = new SplittableRandom(seed);
+        this.after = new SplittableRandom(seed ^ 0x5DEECE66DL);
         this.arrivalsPerDay = arrivalsPerDay;
         schedule(start.toEpochMilli(), null, null); // the first arrival
     }
@@ -146,6 +156,7 @@ public final class TrafficGenerator {
             long value = Math.max(199, Math.round(Math.exp(Math.log(5_500) + 0.7 * gaussian())));
             emit(t, order(c, t, orderId, value));
             c.orders.add(orderId);
+            afterOrder(c, t, orderId);
             if (random.nextDouble() < 0.08) {
                 long back = t + (2 + random.nextInt(19)) * DAY + random.nextInt((int) DAY);
                 schedule(back, null, refund(c, back, orderId, value));
@@ -165,6 +176,71 @@ public final class TrafficGenerator {
         schedule(t + exp(c.sessionsPerDay), c, null);
     }
 
+    /** Shipment, delivery, feedback, complaint, messages and replies of an order placed at t. */
+    private void afterOrder(Customer c, long t, String orderId) {
+        long shipped = t + hours(4, 48);
+        String carrier = CARRIERS[after.nextInt(CARRIERS.length)];
+        follow(shipped, shipment(c, shipped, orderId, "SHIPPED", carrier));
+        long delivered = shipped + hours(24, 5 * 24);
+        if (after.nextDouble() < 0.97) { // else lost on the way
+            follow(delivered, shipment(c, delivered, orderId, "DELIVERED", carrier));
+        }
+        if (after.nextDouble() < 0.12) {
+            long at = delivered + hours(2, 14 * 24);
+            double u = after.nextDouble();
+            int rating = u < 0.80 ? 5 : u < 0.90 ? 4 : u < 0.94 ? 3 : u < 0.97 ? 2 : 1;
+            follow(at, lifecycle(c, at, "FEEDBACK", orderId).rating(rating));
+        }
+        if (after.nextDouble() < 0.01) {
+            long at = delivered + hours(1, 10 * 24);
+            follow(at, lifecycle(c, at, "COMPLAINT", orderId));
+        }
+        if (after.nextDouble() < 0.08) {
+            long asked = t + hours(0, 3 * 24);
+            Lifecycle message = lifecycle(c, asked, "MESSAGE", orderId);
+            follow(asked, message);
+            double u = after.nextDouble();
+            if (u < 0.95) { // 85 % within 24 h, 10 % late, 5 % never
+                long replied = asked + (u < 0.85 ? hours(0, 23) : hours(25, 72));
+                Lifecycle reply = lifecycle(c, replied, "SELLER_REPLY", orderId);
+                reply.event.put("reply_to", message.event.get("event_id"));
+                follow(replied, reply);
+            }
+        }
+    }
+
+    /** A random time between {@code from} and {@code to} hours, in milliseconds. */
+    private long hours(int from, int to) {
+        return (long) ((from + after.nextDouble() * (to - from)) * 3_600_000L);
+    }
+
+    /** An event that follows an order: its own id and a sequence number before every other's. */
+    private void follow(long at, Lifecycle event) {
+        queue.add(new Due(at, -(++nextAfterId), null, event.event));
+    }
+
+    private record Lifecycle(Map<String, Object> event) {
+        Lifecycle rating(int rating) {
+            event.put("rating", rating);
+            return this;
+        }
+    }
+
+    private Lifecycle lifecycle(Customer c, long at, String type, String orderId) {
+        Map<String, Object> e = base("interaction", "gl-" + (++nextAfterId), c.id, at, c.market);
+        e.put("interaction_type", type);
+        e.put("order_id", orderId);
+        return new Lifecycle(e);
+    }
+
+    private Lifecycle shipment(Customer c, long at, String orderId, String status, String carrier) {
+        Map<String, Object> e = base("shipment", "gl-" + (++nextAfterId), c.id, at, c.market);
+        e.put("order_id", orderId);
+        e.put("status", status);
+        e.put("carrier", carrier);
+        return new Lifecycle(e);
+    }
+
     private void emit(long at, Map<String, Object> event) {
         schedule(at, null, event);
     }
@@ -174,9 +250,14 @@ public final class TrafficGenerator {
     }
 
     private Map<String, Object> base(String type, String customer, long at, String[] market) {
+        return base(type, "g-" + (++nextId), customer, at, market);
+    }
+
+    private static Map<String, Object> base(
+            String type, String eventId, String customer, long at, String[] market) {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("type", type);
-        e.put("event_id", "g-" + (++nextId));
+        e.put("event_id", eventId);
         e.put("customer_id", customer);
         e.put("event_time", Instant.ofEpochMilli(at).toString());
         e.put("marketplace", market[0]);

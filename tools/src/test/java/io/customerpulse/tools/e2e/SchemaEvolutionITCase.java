@@ -131,6 +131,41 @@ class SchemaEvolutionITCase {
         return out.toByteArray();
     }
 
+    /**
+     * A MESSAGE as a producer still on Interaction version 1 (released before order_id and
+     * reply_to) writes it: single-object with version 1's fingerprint, or plain binary.
+     */
+    private static byte[] interactionVersion1(String customer, boolean singleObject)
+            throws Exception {
+        Schema v1;
+        try (var in =
+                SchemaEvolutionITCase.class
+                        .getClassLoader()
+                        .getResourceAsStream("schemas/input/Interaction/1.avsc")) {
+            v1 = new Schema.Parser().parse(in);
+        }
+        GenericRecord r = new GenericData.Record(v1);
+        r.put("event_id", "e-" + customer);
+        r.put("customer_id", customer);
+        r.put(
+                "event_time",
+                Instant.now()
+                        .truncatedTo(ChronoUnit.MILLIS)
+                        .minus(Duration.ofHours(2))
+                        .toEpochMilli());
+        r.put("marketplace", "US");
+        r.put("interaction_type", "MESSAGE");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (singleObject) {
+            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(r, out);
+        } else {
+            var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(out, null);
+            new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(v1).write(r, encoder);
+            encoder.flush();
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void shouldReadEveryProducerItKnowsAndBeReadByAConsumerOnAnOlderSchema() throws Exception {
         Schema registered = newerOrderPlaced("gift_message");
@@ -163,14 +198,20 @@ class SchemaEvolutionITCase {
                         new Object[] {
                             KafkaSettings.ORDERS, writtenWithOlder(order("p-older", "O1", 500))
                         },
-                        new Object[] {KafkaSettings.ORDERS, unknown}));
+                        new Object[] {KafkaSettings.ORDERS, unknown},
+                        new Object[] {
+                            KafkaSettings.INTERACTIONS, interactionVersion1("i-single-v1", true)
+                        },
+                        new Object[] {
+                            KafkaSettings.INTERACTIONS, interactionVersion1("i-plain-v1", false)
+                        }));
 
         JobClient job = startLive(config);
         try {
             String db = config.postgres().url();
             Map<String, String> gmv =
                     await(
-                            "the four readable producers' profiles",
+                            "the six readable producers' profiles",
                             () -> {
                                 Map<String, String> rows =
                                         query(
@@ -179,14 +220,16 @@ class SchemaEvolutionITCase {
                                                         + " customer_profile",
                                                 r -> r.getString(1),
                                                 r -> r.getString(2));
-                                return rows.size() >= 4 ? rows : null;
+                                return rows.size() >= 6 ? rows : null;
                             });
             assertThat(gmv)
                     .containsOnly(
                             Map.entry("p-plain", "100"),
                             Map.entry("p-released", "200"),
                             Map.entry("p-newer", "300"),
-                            Map.entry("p-older", "500"));
+                            Map.entry("p-older", "500"),
+                            Map.entry("i-single-v1", "0"),
+                            Map.entry("i-plain-v1", "0"));
 
             RejectedEvent dead =
                     await(
