@@ -199,6 +199,7 @@ public final class CustomerPulseJob {
                         profiles,
                         profiles.getSideOutput(Outputs.SEGMENT_CHANGES),
                         profiles.getSideOutput(Outputs.CHURN_ALERTS),
+                        profiles.getSideOutput(Outputs.CUSTOMER_ACTIONS),
                         campaigns,
                         profiles.getSideOutput(Outputs.LATE_EVENTS),
                         union(routed, s -> s.getSideOutput(Outputs.REJECTED))));

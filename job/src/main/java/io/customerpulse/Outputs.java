@@ -2,6 +2,7 @@ package io.customerpulse;
 
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
@@ -21,6 +22,8 @@ public final class Outputs {
             new OutputTag<>("segment-changes", new AvroTypeInfo<>(SegmentChange.class));
     public static final OutputTag<ChurnAlert> CHURN_ALERTS =
             new OutputTag<>("churn-alerts", new AvroTypeInfo<>(ChurnAlert.class));
+    public static final OutputTag<CustomerAction> CUSTOMER_ACTIONS =
+            new OutputTag<>("customer-actions", new AvroTypeInfo<>(CustomerAction.class));
     public static final OutputTag<LateEvent> LATE_EVENTS =
             new OutputTag<>("late-events", new AvroTypeInfo<>(LateEvent.class));
 

@@ -2,6 +2,7 @@ package io.customerpulse;
 
 import io.customerpulse.avro.CampaignDaily;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
@@ -21,6 +22,7 @@ public interface PulseSinks {
             DataStream<CustomerProfile> profiles,
             DataStream<SegmentChange> segmentChanges,
             DataStream<ChurnAlert> churnAlerts,
+            DataStream<CustomerAction> customerActions,
             DataStream<CampaignDaily> campaignDaily,
             DataStream<LateEvent> lateEvents,
             DataStream<RejectedEvent> deadLetter) {}

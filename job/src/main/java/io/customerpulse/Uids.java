@@ -16,10 +16,13 @@ public final class Uids {
     public static final String SINK_SEGMENT_CHANGES = "sink-segment-changes";
     public static final String SINK_CHURN_ALERTS = "sink-churn-alerts";
     public static final String SINK_LATE_EVENTS = "sink-late-events";
+    public static final String ACTIONS_DUE = "customer-actions-due";
+    public static final String SINK_ACTIONS = "sink-customer-actions";
     public static final String SINK_REJECTED = "sink-dead-letter";
     public static final String PG_PROFILES = "postgres-customer-profile";
     public static final String PG_SEGMENT_CHANGES = "postgres-segment-change";
     public static final String PG_CAMPAIGNS = "postgres-campaign-daily";
+    public static final String PG_ACTIONS = "postgres-customer-action";
     public static final String CLV_MODELS_NONE = "clv-models-none";
 
     /**

@@ -80,6 +80,44 @@ public enum ConfigKey {
             "segments.urgent-lookback",
             "90 d",
             "a churn alert is urgent when the customer was HIGH_VALUE within this time before"),
+    REVIEW_DELAY(
+            "actions.review-request.delay",
+            "5 d",
+            "a REVIEW_REQUEST is due this long after the order's first DELIVERED event"),
+    REVIEW_EXPIRE_AFTER(
+            "actions.review-request.expire-after",
+            "30 d",
+            "a REVIEW_REQUEST that late data makes first due later than this after delivery is EXPIRED"),
+    REWARD_COOLDOWN(
+            "actions.reward.cooldown",
+            "90 d",
+            "a HIGH_VALUE_REWARD within this after one that was DUE is COOLDOWN"),
+    COMPLAINT_HOLD(
+            "actions.complaint-hold",
+            "30 d",
+            "a COMPLAINT or a FEEDBACK rated actions.complaint-max-rating or lower within this before holds a reward or a reminder (HELD)"),
+    COMPLAINT_MAX_RATING(
+            "actions.complaint-max-rating",
+            "2",
+            "FEEDBACK rated this or lower counts as a complaint"),
+    MARKETING_CAP(
+            "actions.marketing-cap",
+            "7 d",
+            "one marketing action (WIN_BACK, HIGH_VALUE_REWARD, REPURCHASE_REMINDER) DUE per customer within this; more are CAPPED"),
+    REMINDER_LEAD(
+            "actions.reminder.lead",
+            "3 d",
+            "a REPURCHASE_REMINDER is due this long before the customer's usual gap after the last order is over"),
+    REMINDER_MIN_AFTER_ORDER(
+            "actions.reminder.min-after-order",
+            "1 d",
+            "and not sooner than this after the last order"),
+    REMINDER_DEFAULT_GAP(
+            "actions.reminder.default-gap", "30 d", "the gap of a customer with one order"),
+    MAX_DELIVERIES(
+            "actions.max-deliveries",
+            "100",
+            "delivered orders remembered per customer for review requests; past it the oldest decided one is forgotten first, then the oldest waiting one (its request never made)"),
     MAX_RETURNED_ORDER_IDS(
             "state.max-returned-order-ids",
             "1000",

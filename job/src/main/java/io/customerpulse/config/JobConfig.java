@@ -6,6 +6,7 @@ import io.customerpulse.clv.ClvSettings;
 import io.customerpulse.ingest.ValidationSettings;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.postgres.PostgresSettings;
+import io.customerpulse.profile.ActionSettings;
 import io.customerpulse.profile.ProfileCacheSettings;
 import io.customerpulse.profile.SegmentThresholds;
 import java.io.Serializable;
@@ -39,6 +40,7 @@ public record JobConfig(
         ValidationSettings validation,
         DedupSettings dedup,
         SegmentThresholds segments,
+        ActionSettings actions,
         int maxReturnedOrderIds,
         ProfileCacheSettings profileCache,
         AttributionSettings attribution,
@@ -210,6 +212,20 @@ public record JobConfig(
                                 v.get(ConfigKey.DEDUP_MAX_ORDER_IDS),
                                 1)),
                 segments,
+                new ActionSettings(
+                        positive(ConfigKey.REVIEW_DELAY, v),
+                        positive(ConfigKey.REVIEW_EXPIRE_AFTER, v),
+                        positive(ConfigKey.REWARD_COOLDOWN, v),
+                        positive(ConfigKey.COMPLAINT_HOLD, v),
+                        integer(
+                                ConfigKey.COMPLAINT_MAX_RATING,
+                                v.get(ConfigKey.COMPLAINT_MAX_RATING),
+                                0),
+                        positive(ConfigKey.MARKETING_CAP, v),
+                        positive(ConfigKey.REMINDER_LEAD, v),
+                        positive(ConfigKey.REMINDER_MIN_AFTER_ORDER, v),
+                        positive(ConfigKey.REMINDER_DEFAULT_GAP, v),
+                        integer(ConfigKey.MAX_DELIVERIES, v.get(ConfigKey.MAX_DELIVERIES), 1)),
                 integer(
                         ConfigKey.MAX_RETURNED_ORDER_IDS,
                         v.get(ConfigKey.MAX_RETURNED_ORDER_IDS),
@@ -296,6 +312,7 @@ public record JobConfig(
                 validation,
                 dedup,
                 segments,
+                actions,
                 maxReturnedOrderIds,
                 profileCache,
                 attribution,

@@ -4,10 +4,12 @@ import io.customerpulse.PulseSinks;
 import io.customerpulse.Uids;
 import io.customerpulse.avro.CampaignDaily;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.profile.LifecycleActions;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -49,6 +51,15 @@ public final class KafkaSinks implements PulseSinks {
                 ChurnAlert.class,
                 a -> a.getCustomerId(),
                 Uids.SINK_CHURN_ALERTS);
+        write(
+                s.customerActions()
+                        .filter(a -> a.getStatus().equals(LifecycleActions.DUE))
+                        .uid(Uids.ACTIONS_DUE)
+                        .name("actions due"),
+                KafkaSettings.CUSTOMER_ACTIONS,
+                CustomerAction.class,
+                a -> a.getCustomerId(),
+                Uids.SINK_ACTIONS);
         write(
                 s.campaignDaily(),
                 KafkaSettings.CAMPAIGN_METRICS,

@@ -38,6 +38,7 @@ public final class Topics {
                 List.of(
                         KafkaSettings.SEGMENT_CHANGES,
                         KafkaSettings.CHURN_ALERTS,
+                        KafkaSettings.CUSTOMER_ACTIONS,
                         KafkaSettings.CAMPAIGN_METRICS,
                         KafkaSettings.LATE_EVENTS,
                         KafkaSettings.DEAD_LETTER)) {

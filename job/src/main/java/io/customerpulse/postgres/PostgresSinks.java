@@ -3,6 +3,7 @@ package io.customerpulse.postgres;
 import io.customerpulse.PulseSinks;
 import io.customerpulse.Uids;
 import io.customerpulse.avro.CampaignDaily;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
 import java.sql.PreparedStatement;
@@ -58,6 +59,15 @@ public final class PostgresSinks implements PulseSinks {
                     + " clv_minor, version) VALUES (?,?,?,?,?,?,?)"
                     + " ON CONFLICT (customer_id, at, to_segment) DO NOTHING";
 
+    static final String UPSERT_ACTION =
+            "INSERT INTO customer_action (action_id, customer_id, marketplace, action, due_at,"
+                    + " order_id, priority, status, reason) VALUES (?,?,?,?,?,?,?,?,?)"
+                    + " ON CONFLICT (action_id) DO UPDATE SET customer_id = EXCLUDED.customer_id,"
+                    + " marketplace = EXCLUDED.marketplace, action = EXCLUDED.action,"
+                    + " due_at = EXCLUDED.due_at, order_id = EXCLUDED.order_id,"
+                    + " priority = EXCLUDED.priority, status = EXCLUDED.status,"
+                    + " reason = EXCLUDED.reason, written_at = now()";
+
     static final String UPSERT_CAMPAIGN_DAY =
             "INSERT INTO campaign_daily (campaign_id, day, currency, impressions, clicks,"
                     + " spend_minor, ctr, cpc, cpm, attributed_orders, attributed_sales_minor,"
@@ -93,6 +103,10 @@ public final class PostgresSinks implements PulseSinks {
                 .sinkTo(sink("segment_change", INSERT_SEGMENT_CHANGE, PostgresSinks::segmentChange))
                 .uid(Uids.PG_SEGMENT_CHANGES)
                 .name("postgres segment_change");
+        s.customerActions()
+                .sinkTo(sink("customer_action", UPSERT_ACTION, PostgresSinks::action))
+                .uid(Uids.PG_ACTIONS)
+                .name("postgres customer_action");
         s.campaignDaily()
                 .sinkTo(sink("campaign_daily", UPSERT_CAMPAIGN_DAY, PostgresSinks::campaignDay))
                 .uid(Uids.PG_CAMPAIGNS)
@@ -135,6 +149,18 @@ public final class PostgresSinks implements PulseSinks {
                                 .withMaxRetries(pg.maxRetries())
                                 .build())
                 .buildAtLeastOnce(connection.build());
+    }
+
+    static void action(PreparedStatement ps, CustomerAction a) throws SQLException {
+        ps.setString(1, a.getActionId());
+        ps.setString(2, a.getCustomerId());
+        ps.setString(3, a.getMarketplace());
+        ps.setString(4, a.getAction());
+        time(ps, 5, a.getDueAt());
+        ps.setString(6, a.getOrderId());
+        ps.setString(7, a.getPriority());
+        ps.setString(8, a.getStatus());
+        ps.setString(9, a.getReason());
     }
 
     static void profile(PreparedStatement ps, CustomerProfile p) throws SQLException {

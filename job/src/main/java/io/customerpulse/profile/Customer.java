@@ -75,6 +75,23 @@ public final class Customer {
     /** Events waiting for the watermark, by event time, then event id. */
     final ArrayList<CustomerEvent> pending;
 
+    /** Delivered orders and their review requests (DESIGN section 11). */
+    Deliveries deliveries = new Deliveries();
+
+    /** When a HIGH_VALUE_REWARD was last DUE (its cooldown), and any marketing action (the cap). */
+    long lastRewardAt = NONE;
+
+    long lastMarketingAt = NONE;
+
+    /** The event time of the latest COMPLAINT or low-rated FEEDBACK (holds marketing). */
+    long lastComplaintAt = NONE;
+
+    /** The last_order_at whose repurchase reminder is decided (one per last order). */
+    long reminderFor = NONE;
+
+    /** The marketplace of the last order (the marketing actions'). */
+    String lastOrderMarketplace;
+
     /** The earliest event-time timer registered for this customer that has not fired. */
     long wakeUpAt = NONE;
 
@@ -205,6 +222,12 @@ public final class Customer {
         c.purchaseDays = purchaseDays;
         c.firstDayValueMinor = firstDayValueMinor;
         c.repeatValueMinor = repeatValueMinor;
+        c.deliveries = deliveries.copy();
+        c.lastRewardAt = lastRewardAt;
+        c.lastMarketingAt = lastMarketingAt;
+        c.lastComplaintAt = lastComplaintAt;
+        c.reminderFor = reminderFor;
+        c.lastOrderMarketplace = lastOrderMarketplace;
         return c;
     }
 }

@@ -4,6 +4,7 @@ import io.customerpulse.Outputs;
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.ClvModel;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
@@ -131,6 +132,11 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
 
     private transient Counter duplicates;
     transient Counter ordersRepeated; // read by MoneyCountedOnceTest
+
+    /** Actions by status (DUE, SKIPPED, ...): {@code actions.status.<STATUS>.count}. */
+    private transient java.util.Map<String, Counter> actionsByStatus;
+
+    private transient org.apache.flink.metrics.MetricGroup actionMetrics;
     private transient Counter lateEvents;
     private transient Counter modelsRejected;
     private transient Counter stateReads;
@@ -230,6 +236,18 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         var metrics = getMetricGroup();
         duplicates = metrics.counter("duplicatesDropped");
         ordersRepeated = metrics.counter("repeatedOrdersDropped");
+        actionMetrics = metrics.addGroup("actions");
+        actionsByStatus = new java.util.HashMap<>();
+        for (String status :
+                java.util.List.of(
+                        LifecycleActions.DUE,
+                        LifecycleActions.SKIPPED,
+                        LifecycleActions.EXPIRED,
+                        LifecycleActions.COOLDOWN,
+                        LifecycleActions.HELD,
+                        LifecycleActions.CAPPED)) {
+            actionsByStatus.put(status, actionMetrics.addGroup("status", status).counter("count"));
+        }
         lateEvents = metrics.counter("lateEvents");
         modelsRejected = metrics.counter("clvModelsRejected");
         stateReads = metrics.counter("customerStateReads");
@@ -562,6 +580,12 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         @Override
         public void campaignDelta(CampaignDelta delta, long at) {
             output.collect(Outputs.CAMPAIGN_DELTAS, new StreamRecord<>(delta, at));
+        }
+
+        @Override
+        public void action(CustomerAction action, long at) {
+            actionsByStatus.get(action.getStatus()).inc();
+            output.collect(Outputs.CUSTOMER_ACTIONS, new StreamRecord<>(action, at));
         }
 
         @Override

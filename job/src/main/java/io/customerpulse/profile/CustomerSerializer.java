@@ -29,9 +29,11 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
     /**
      * The format this code writes. 1: the first compact form; 2: with the known orders (after the
      * order times), which format 1 has none of; 3: their order ids as UTF-8 bytes (2: as strings);
-     * 4: a waiting event's reply_to (after its rating), which 3 has none of.
+     * 4: a waiting event's reply_to (after its rating), which 3 has none of; 5: the lifecycle
+     * actions' state at the end (format 4 has none: read as no deliveries and the last order's
+     * reminder decided).
      */
-    static final int FORMAT = 4;
+    static final int FORMAT = 5;
 
     private static final Segment[] SEGMENTS = Segment.values();
     private static final EventKind[] KINDS = EventKind.values();
@@ -48,6 +50,10 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
     private static final int ENGAGED = 1 << 8;
     private static final int ACQUISITION_DECIDED = 1 << 9;
     private static final int CAC = 1 << 10;
+    private static final int LAST_REWARD = 1 << 11;
+    private static final int LAST_MARKETING = 1 << 12;
+    private static final int LAST_COMPLAINT = 1 << 13;
+    private static final int REMINDER_FOR = 1 << 14;
 
     private final int format;
 
@@ -127,7 +133,11 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
                         | (c.wakeUpAt != Customer.NONE ? WAKE_UP : 0)
                         | (c.engaged ? ENGAGED : 0)
                         | (c.ads.acquisitionDecided() ? ACQUISITION_DECIDED : 0)
-                        | (c.ads.cacMinor() != Customer.NONE ? CAC : 0);
+                        | (c.ads.cacMinor() != Customer.NONE ? CAC : 0)
+                        | (c.lastRewardAt != Customer.NONE ? LAST_REWARD : 0)
+                        | (c.lastMarketingAt != Customer.NONE ? LAST_MARKETING : 0)
+                        | (c.lastComplaintAt != Customer.NONE ? LAST_COMPLAINT : 0)
+                        | (c.reminderFor != Customer.NONE ? REMINDER_FOR : 0);
         w.writeVarLong(flags);
         w.writeVarLong(c.ordersTotal);
         w.writeVarLong(c.gmvMinor);
@@ -209,6 +219,22 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
         w.writeVarLong(c.pending.size());
         for (int k = 0; k < c.pending.size(); k++) {
             writeEvent(c.pending.get(k), w);
+        }
+        // format 5: the lifecycle actions' state
+        writeIf(w, flags, LAST_REWARD, c.lastRewardAt);
+        writeIf(w, flags, LAST_MARKETING, c.lastMarketingAt);
+        writeIf(w, flags, LAST_COMPLAINT, c.lastComplaintAt);
+        writeIf(w, flags, REMINDER_FOR, c.reminderFor);
+        w.writeString(c.lastOrderMarketplace);
+        Deliveries d = c.deliveries;
+        w.writeVarLong(d.size); // each: order id, marketplace, time (delta), decided
+        previous = 0;
+        for (int i = 0; i < d.size; i++) {
+            w.writeString(d.orderIds[i]);
+            w.writeString(d.marketplaces[i]);
+            w.writeVarLong(d.deliveredAt[i] - previous);
+            previous = d.deliveredAt[i];
+            w.writeByte(d.decided[i] ? 1 : 0);
         }
     }
 
@@ -310,6 +336,26 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
         c.pending.ensureCapacity(n);
         for (int i = 0; i < n; i++) {
             c.pending.add(readEvent(in));
+        }
+        if (format < 5) {
+            // no actions before format 5: the last order's reminder counts as decided, so that a
+            // restore does not remind every buyer of history at once
+            c.reminderFor = c.lastOrderAt;
+            return c;
+        }
+        c.lastRewardAt = readIf(in, flags, LAST_REWARD);
+        c.lastMarketingAt = readIf(in, flags, LAST_MARKETING);
+        c.lastComplaintAt = readIf(in, flags, LAST_COMPLAINT);
+        c.reminderFor = readIf(in, flags, REMINDER_FOR);
+        c.lastOrderMarketplace = StringValue.readString(in);
+        n = readVarInt(in);
+        previous = 0;
+        for (int i = 0; i < n; i++) {
+            String orderId = StringValue.readString(in);
+            String marketplace = StringValue.readString(in);
+            previous += readVarLong(in);
+            boolean decided = in.readByte() != 0;
+            c.deliveries.add(orderId, marketplace, previous, decided, Integer.MAX_VALUE);
         }
         return c;
     }

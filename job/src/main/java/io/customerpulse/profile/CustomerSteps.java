@@ -2,6 +2,7 @@ package io.customerpulse.profile;
 
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
@@ -177,6 +178,11 @@ public final class CustomerSteps implements Serializable {
         @Override
         public void campaignDelta(CampaignDelta delta, long ignored) {
             out.campaignDelta(delta, at);
+        }
+
+        @Override
+        public void action(CustomerAction action, long ignored) {
+            out.action(action, at);
         }
 
         @Override

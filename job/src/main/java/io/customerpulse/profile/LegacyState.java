@@ -34,6 +34,7 @@ final class LegacyState {
         c.firstOrderAt = or(s.getFirstOrderAt());
         c.secondOrderAt = or(s.getSecondOrderAt());
         c.lastOrderAt = or(s.getLastOrderAt());
+        c.reminderFor = c.lastOrderAt; // no actions then: history's reminders count as decided
         c.lastInteractionAt = or(s.getLastInteractionAt());
         c.engaged = s.getEngaged();
         c.segment = s.getSegment();

@@ -36,6 +36,7 @@ public final class ProfileEngine implements Serializable {
 
     private final SegmentRules rules;
     private final AttributionLedger ledger;
+    private final LifecycleActions actions;
     private final int maxReturnedOrderIds;
     private final long orderRetention;
     private final int maxOrderIds;
@@ -63,11 +64,13 @@ public final class ProfileEngine implements Serializable {
             SegmentThresholds limits,
             AttributionSettings attribution,
             DedupSettings dedup,
+            ActionSettings actionSettings,
             int maxReturnedOrderIds,
             String currency,
             long minorPerUnit) {
         this.rules = new SegmentRules(limits);
         this.ledger = new AttributionLedger(attribution);
+        this.actions = new LifecycleActions(actionSettings, dedup.orderRetention().toMillis());
         this.orderRetention = dedup.orderRetention().toMillis();
         this.maxOrderIds = dedup.maxOrderIds();
         this.maxReturnedOrderIds = maxReturnedOrderIds;
@@ -82,6 +85,7 @@ public final class ProfileEngine implements Serializable {
                 config.segments(),
                 config.attribution(),
                 config.dedup(),
+                config.actions(),
                 config.maxReturnedOrderIds(),
                 config.reportingCurrency(),
                 config.clv().minorPerUnit());
@@ -141,6 +145,7 @@ public final class ProfileEngine implements Serializable {
         Segment before = c.segment;
         Segment after = rules.evaluate(c, t);
         if (count == unseen && !expired && after == before) {
+            actions.decide(customerId, c, t, before, false, out); // a review or reminder due
             return false; // nothing but repeated orders, shipments, replies (or nothing at all)
         }
         c.version++;
@@ -149,6 +154,7 @@ public final class ProfileEngine implements Serializable {
 
         SegmentChange change = null;
         ChurnAlert alert = null;
+        boolean urgent = false;
         if (after != before) {
             long netRevenue = SegmentRules.netRevenue(c);
             Instant at = Instant.ofEpochMilli(t);
@@ -166,7 +172,8 @@ public final class ProfileEngine implements Serializable {
                 alert.setAt(at);
                 alert.setLastInteractionAt(instant(c.lastInteractionAt));
                 alert.setPreviousSegment(before);
-                alert.setUrgent(rules.isUrgent(c, t));
+                urgent = rules.isUrgent(c, t);
+                alert.setUrgent(urgent);
                 alert.setClvMinor(netRevenue);
             }
             if (before == Segment.HIGH_VALUE) {
@@ -185,6 +192,7 @@ public final class ProfileEngine implements Serializable {
         for (int i = 0; i < credits.size(); i++) {
             out.campaignDelta(credits.get(i), t);
         }
+        actions.decide(customerId, c, t, before, urgent, out);
         return true;
     }
 
@@ -235,6 +243,7 @@ public final class ProfileEngine implements Serializable {
                 ledger.addClick(c.ads, e, t);
             }
             case INTERACTION -> {
+                actions.onEvent(c, e);
                 if (!Interactions.isCustomerActivity(e)) {
                     return PASSIVE; // the seller's act or the carrier's (DESIGN section 2)
                 }
@@ -285,7 +294,10 @@ public final class ProfileEngine implements Serializable {
         } else if (c.secondOrderAt == Customer.NONE || at < c.secondOrderAt) {
             c.secondOrderAt = at;
         }
-        c.lastOrderAt = c.lastOrderAt == Customer.NONE ? at : Math.max(c.lastOrderAt, at);
+        if (c.lastOrderAt == Customer.NONE || at >= c.lastOrderAt) {
+            c.lastOrderAt = at;
+            c.lastOrderMarketplace = e.getMarketplace();
+        }
         if (at + ordersWindow > t) {
             c.addOrderTime(at);
         }

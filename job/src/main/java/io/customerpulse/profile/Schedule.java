@@ -8,7 +8,8 @@ import org.apache.flink.util.MathUtils;
 /**
  * When a customer's next step is due — the one place that decides it. A step falls at the earliest
  * of: the next waiting event, the churn deadline (unless already CHURN_RISK), the moment the oldest
- * order leaves the orders_90d window, and the next re-scoring of the predictions. All times are
+ * order leaves the orders_90d window, the next lifecycle action due (a review request, a repurchase
+ * reminder: {@link LifecycleActions}), and the next re-scoring of the predictions. All times are
  * event time, strictly after the customer's last step; {@code Long.MAX_VALUE} means never.
  *
  * <p>Re-scoring: while a CLV model is served, a customer with an order is re-scored every
@@ -26,17 +27,27 @@ public final class Schedule implements Serializable {
     static final int DORMANT_CHECKS = 7;
 
     private final SegmentRules rules;
+    private final LifecycleActions actions;
     private final long ordersWindow;
     private final long rescoreInterval;
 
-    public Schedule(SegmentThresholds limits, long rescoreIntervalMillis) {
+    public Schedule(
+            SegmentThresholds limits,
+            ActionSettings actionSettings,
+            long orderRetentionMillis,
+            long rescoreIntervalMillis) {
         this.rules = new SegmentRules(limits);
+        this.actions = new LifecycleActions(actionSettings, orderRetentionMillis);
         this.ordersWindow = limits.ordersWindow().toMillis();
         this.rescoreInterval = rescoreIntervalMillis;
     }
 
     public static Schedule of(JobConfig config) {
-        return new Schedule(config.segments(), config.clv().rescoreInterval().toMillis());
+        return new Schedule(
+                config.segments(),
+                config.actions(),
+                config.dedup().orderRetention().toMillis(),
+                config.clv().rescoreInterval().toMillis());
     }
 
     /**
@@ -56,7 +67,7 @@ public final class Schedule implements Serializable {
                 next = Math.min(next, expiry);
             }
         }
-        return next;
+        return Math.min(next, actions.nextDueAt(c));
     }
 
     /** The next waiting event or limit; {@code Long.MAX_VALUE} if none. */

@@ -2,6 +2,7 @@ package io.customerpulse.profile;
 
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
@@ -18,6 +19,9 @@ public interface StepOutput {
     void churnAlert(ChurnAlert alert, long at);
 
     void campaignDelta(CampaignDelta delta, long at);
+
+    /** A lifecycle action, whatever its status (DESIGN section 11). */
+    void action(CustomerAction action, long at);
 
     /** An order whose order_id was already counted (a producer retry): dropped. */
     void orderRepeated(CustomerEvent order);

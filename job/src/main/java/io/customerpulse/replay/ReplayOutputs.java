@@ -35,6 +35,7 @@ final class ReplayOutputs {
     static final String LATE_EVENTS = "late_events";
     static final String DEAD_LETTER = "dead_letter";
     static final String CAMPAIGN_DAILY = "campaign_daily";
+    static final String ACTIONS = "actions";
 
     private ReplayOutputs() {}
 
@@ -60,6 +61,7 @@ final class ReplayOutputs {
                 CHURN_ALERTS,
                 distinctSorted(
                         parts, out, CHURN_ALERTS, by("customer_id").thenComparing(time("at"))));
+        counts.put(ACTIONS, distinctSorted(parts, out, ACTIONS, by("action_id")));
         counts.put(
                 LATE_EVENTS,
                 distinctSorted(
@@ -179,6 +181,12 @@ final class ReplayOutputs {
 
     static Set<String> names() {
         return Set.of(
-                PROFILES, SEGMENT_CHANGES, CHURN_ALERTS, LATE_EVENTS, DEAD_LETTER, CAMPAIGN_DAILY);
+                PROFILES,
+                SEGMENT_CHANGES,
+                CHURN_ALERTS,
+                ACTIONS,
+                LATE_EVENTS,
+                DEAD_LETTER,
+                CAMPAIGN_DAILY);
     }
 }

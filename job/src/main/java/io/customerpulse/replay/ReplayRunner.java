@@ -106,6 +106,10 @@ public final class ReplayRunner {
                     .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.CHURN_ALERTS))
                     .uid(Uids.SINK_CHURN_ALERTS)
                     .name("churn alerts file");
+            streams.customerActions()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.ACTIONS))
+                    .uid(Uids.SINK_ACTIONS)
+                    .name("customer actions file");
             streams.campaignDaily()
                     .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.CAMPAIGN_DAILY))
                     .uid(Uids.SINK_CAMPAIGNS)

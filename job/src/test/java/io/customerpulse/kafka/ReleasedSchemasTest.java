@@ -6,6 +6,7 @@ import io.customerpulse.avro.AdEvent;
 import io.customerpulse.avro.CampaignDaily;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.ClvModel;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.Interaction;
 import io.customerpulse.avro.LateEvent;
@@ -45,6 +46,7 @@ class ReleasedSchemasTest {
                     Map.entry(CustomerProfile.getClassSchema(), "output"),
                     Map.entry(SegmentChange.getClassSchema(), "output"),
                     Map.entry(ChurnAlert.getClassSchema(), "output"),
+                    Map.entry(CustomerAction.getClassSchema(), "output"),
                     Map.entry(CampaignDaily.getClassSchema(), "output"),
                     Map.entry(LateEvent.getClassSchema(), "output"),
                     Map.entry(ClvModel.getClassSchema(), "output"),

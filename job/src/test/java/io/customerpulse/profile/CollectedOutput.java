@@ -2,6 +2,7 @@ package io.customerpulse.profile;
 
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
@@ -26,6 +27,9 @@ final class CollectedOutput implements StepOutput {
                 public void campaignDelta(CampaignDelta delta, long at) {}
 
                 @Override
+                public void action(CustomerAction action, long at) {}
+
+                @Override
                 public void orderRepeated(CustomerEvent order) {}
             };
 
@@ -38,6 +42,7 @@ final class CollectedOutput implements StepOutput {
     final List<SegmentChange> changes = new ArrayList<>();
     final List<ChurnAlert> alerts = new ArrayList<>();
     final List<CampaignDelta> deltas = new ArrayList<>();
+    final List<CustomerAction> actions = new ArrayList<>();
     final List<Long> stamps = new ArrayList<>();
 
     @Override
@@ -54,6 +59,11 @@ final class CollectedOutput implements StepOutput {
     @Override
     public void churnAlert(ChurnAlert alert, long at) {
         alerts.add(alert);
+    }
+
+    @Override
+    public void action(CustomerAction action, long at) {
+        actions.add(action);
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,9 @@ class CustomerProfileOperatorTest {
     @Test
     void shouldEnterChurnRiskExactlySixtyDaysAfterLastInteractionAndNotAMillisecondEarlier()
             throws Exception {
-        try (ProfileHarness h = new ProfileHarness()) {
+        // no repurchase reminder before the churn deadline (by default one is due at day 27)
+        try (ProfileHarness h =
+                ProfileHarness.withSettings(Map.of("actions.reminder.default-gap", "365 d"))) {
             h.send(order("c1", 5_000, T0));
             h.watermark(T0);
             assertThat(h.latest().getSegment()).isEqualTo(Segment.POTENTIAL);
@@ -167,7 +170,9 @@ class CustomerProfileOperatorTest {
      */
     @Test
     void shouldLeaveTheProfileAloneOnAShipmentOrASellersReply() throws Exception {
-        try (ProfileHarness h = new ProfileHarness()) {
+        // no repurchase reminder before the churn deadline (by default one is due at day 27)
+        try (ProfileHarness h =
+                ProfileHarness.withSettings(Map.of("actions.reminder.default-gap", "365 d"))) {
             h.send(order("c1", 5_000, T0));
             h.watermark(T0);
             assertThat(h.profiles()).hasSize(1);
@@ -383,10 +388,14 @@ class CustomerProfileOperatorTest {
         try (ProfileHarness h = new ProfileHarness(JobConfig.defaults().withAsOf(asOf))) {
             h.send(order("c1", 5_000, T0));
             h.watermark(T0);
-            assertThat(h.timers()).isZero(); // churn (day 60) and expiry (day 90) lie beyond as-of
+            // the repurchase reminder (day 27); churn (day 60) and expiry (day 90) lie beyond as-of
+            assertThat(h.timers()).isEqualTo(1);
             h.watermark(Instant.ofEpochMilli(Long.MAX_VALUE));
             assertThat(h.profiles()).hasSize(1);
             assertThat(h.latest().getSegment()).isEqualTo(Segment.POTENTIAL);
+            assertThat(h.actions(LifecycleActions.REPURCHASE_REMINDER))
+                    .containsExactly("DUE c1 " + T0.plus(DAY.multipliedBy(27)));
+            assertThat(h.timers()).isZero();
         }
     }
 

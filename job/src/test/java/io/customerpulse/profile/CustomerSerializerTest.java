@@ -171,19 +171,79 @@ class CustomerSerializerTest {
                     + "2d413303633180c4fbdbac6503555300034133904e00000000000003693403633180c4fbdbac6503"
                     + "55530400000003473105423030580a504147455f564945570a00";
 
+    /**
+     * The bytes of {@link #rich()} in format 5: format 4's, then the actions' state — a reward, a
+     * marketing action, a complaint, a decided reminder, the last order's marketplace and two
+     * deliveries (taken from a first {@code rich()} in a JVM).
+     */
+    private static final String RICH_IN_FORMAT_5 =
+            "feff0304a09005a01f020a04c0bb01e0d403c0adb792aa6580f4e2e4aa6580f4e2e4aa6580d4c889"
+                    + "ac650280e495b7ab6580e495b7ab6580d4c889ac6580c4fbdbac650553502d31b2010203413104c0"
+                    + "adb792aa65c0c6ab5204044131c0adb792aa65c0bb01a01f044132c0c6ab52e0d403000a8084b092"
+                    + "aa65046131c0a90708652d4131c0c6ab5208652d413280f0b25204723280f0b25204613304036131"
+                    + "8084b092aa650553502d31b20103613380d4c889ac650553502d32f00104034131c0adb792aa6502"
+                    + "0553502d318084b092aa65c0bb0103413280f4e2e4aa65020553502d318084b092aa65e0d4030405"
+                    + "652d413303633180c4fbdbac6503555300034133904e00000000000003693403633180c4fbdbac65"
+                    + "0355530400000003473105423030580a504147455f564945570a008084b092aa6580f4e2e4aa6580"
+                    + "e495b7ab6580f4e2e4aa650344450403413103555380f4e2e4aa650103413203444580e0e5a40100";
+
     @Test
-    void shouldWriteFormatFourByteForByteAsReleased() throws Exception {
+    void shouldWriteFormatFiveByteForByteAsReleased() throws Exception {
         io.customerpulse.testing.Events.restartIds(); // the ids of a first rich() in a JVM
         DataOutputSerializer out = new DataOutputSerializer(64);
-        serializer.serialize(rich(), out);
+        serializer.serialize(withActions(rich()), out);
         assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer()))
-                .isEqualTo(RICH_IN_FORMAT_4);
+                .isEqualTo(RICH_IN_FORMAT_5);
+    }
+
+    /**
+     * {@code c} as a format before 5 reads it back: none of the actions' state, the last order's
+     * reminder decided.
+     */
+    static void asBeforeActions(Customer c) {
+        c.lastRewardAt = Customer.NONE;
+        c.lastMarketingAt = Customer.NONE;
+        c.lastComplaintAt = Customer.NONE;
+        c.lastOrderMarketplace = null;
+        c.deliveries = new Deliveries();
+        c.reminderFor = c.lastOrderAt;
+    }
+
+    /** {@code c} with every field of the lifecycle actions' state set. */
+    static Customer withActions(Customer c) {
+        c.lastRewardAt = T0.toEpochMilli();
+        c.lastMarketingAt = T0.plus(DAY).toEpochMilli();
+        c.lastComplaintAt = T0.plus(DAY.multipliedBy(2)).toEpochMilli();
+        c.reminderFor = c.lastOrderAt;
+        c.lastOrderMarketplace = "DE";
+        c.deliveries.add("A1", "US", T0.plus(DAY).toEpochMilli(), true, 100);
+        c.deliveries.add("A2", "DE", T0.plus(DAY.multipliedBy(3)).toEpochMilli(), false, 100);
+        return c;
+    }
+
+    @Test
+    void shouldReadBackTheActionsState() throws Exception {
+        Customer c = withActions(rich());
+        assertThat(roundTrip(serializer, serializer, c).copy())
+                .usingRecursiveComparison()
+                .isEqualTo(c.copy());
+    }
+
+    /** Format 4 has no actions' state: no deliveries, and the last order's reminder decided. */
+    @Test
+    void shouldReadFormatFourAsReleasedAndMigrateIt() throws Exception {
+        io.customerpulse.testing.Events.restartIds();
+        Customer expected = rich();
+        asBeforeActions(expected);
+        Customer read = readReleased(4, RICH_IN_FORMAT_4);
+        assertThat(read.copy()).usingRecursiveComparison().isEqualTo(expected.copy());
     }
 
     @Test
     void shouldReadFormatThreeAsReleasedAndMigrateIt() throws Exception {
         io.customerpulse.testing.Events.restartIds();
         Customer expected = rich();
+        asBeforeActions(expected);
         Customer read = readReleased(3, RICH_IN_FORMAT_3);
         assertThat(read.copy()).usingRecursiveComparison().isEqualTo(expected.copy());
     }
@@ -203,6 +263,7 @@ class CustomerSerializerTest {
     void shouldReadFormatTwoAsReleasedAndMigrateIt() throws Exception {
         io.customerpulse.testing.Events.restartIds();
         Customer expected = rich();
+        asBeforeActions(expected);
         Customer read = readReleased(2, RICH_IN_FORMAT_2);
         assertThat(read.copy()).usingRecursiveComparison().isEqualTo(expected.copy());
     }
@@ -224,6 +285,7 @@ class CustomerSerializerTest {
     void shouldReadFormatOneAsReleasedWithNoKnownOrdersAndMigrateIt() throws Exception {
         io.customerpulse.testing.Events.restartIds();
         Customer expected = rich();
+        asBeforeActions(expected);
         assertThat(expected.orders.size()).isEqualTo(2);
         expected.orders = new KnownOrders(); // format 1 has none
 
@@ -323,7 +385,13 @@ class CustomerSerializerTest {
                         "wakeUpAt",
                         "purchaseDays",
                         "firstDayValueMinor",
-                        "repeatValueMinor");
+                        "repeatValueMinor",
+                        "deliveries",
+                        "lastRewardAt",
+                        "lastMarketingAt",
+                        "lastComplaintAt",
+                        "reminderFor",
+                        "lastOrderMarketplace");
         assertThat(CustomerEvent.getClassSchema().getFields())
                 .as("CustomerEvent's fields: CustomerSerializer.writeEvent writes thirteen")
                 .hasSize(13);

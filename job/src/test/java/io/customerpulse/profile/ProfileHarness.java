@@ -4,6 +4,7 @@ import io.customerpulse.Outputs;
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.ClvModel;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
@@ -138,6 +139,25 @@ final class ProfileHarness implements AutoCloseable {
 
     List<CampaignDelta> deltas() {
         return values(harness.getSideOutput(Outputs.CAMPAIGN_DELTAS));
+    }
+
+    List<CustomerAction> actions() {
+        return values(harness.getSideOutput(Outputs.CUSTOMER_ACTIONS));
+    }
+
+    /** The actions of one type, as "status at due_at [order]" strings. */
+    List<String> actions(String action) {
+        return actions().stream()
+                .filter(a -> a.getAction().equals(action))
+                .map(
+                        a ->
+                                a.getStatus()
+                                        + " "
+                                        + a.getCustomerId()
+                                        + " "
+                                        + a.getDueAt()
+                                        + (a.getOrderId() == null ? "" : " " + a.getOrderId()))
+                .toList();
     }
 
     List<LateEvent> late() {

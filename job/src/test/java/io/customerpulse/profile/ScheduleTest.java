@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.Segment;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.testing.Events;
 import org.junit.jupiter.api.Test;
 
 /** When a customer's next step is due: the one place that decides it. */
@@ -20,12 +21,38 @@ class ScheduleTest {
     private final ProfileEngine engine = ProfileEngine.of(config);
     private final Schedule schedule = Schedule.of(config);
 
+    /**
+     * The customer after {@code events}, each a step of its own, with its repurchase reminder
+     * decided: the tests below are about the other limits ({@link #actions} about the actions').
+     */
     private Customer after(CustomerEvent... events) {
+        Customer c = withReminder(events);
+        c.reminderFor = c.lastOrderAt;
+        return c;
+    }
+
+    private Customer withReminder(CustomerEvent... events) {
         Customer c = new Customer();
         for (CustomerEvent e : events) {
             CollectedOutput.stepAlone(engine, c, e);
         }
         return c;
+    }
+
+    /**
+     * The lifecycle actions' limits: the repurchase reminder (27 d after a first order, 30 d less
+     * 3), a review request 5 d after delivery, each before the churn deadline.
+     */
+    @Test
+    void actions() {
+        Customer c = withReminder(order("c1", 1_000, T0));
+        assertThat(schedule.nextLimitAt(c)).isEqualTo(T + 27 * D);
+        c.reminderFor = c.lastOrderAt; // decided: the churn deadline is next
+        assertThat(schedule.nextLimitAt(c)).isEqualTo(T + 60 * D);
+
+        Customer delivered =
+                after(order("c1", "A1", 1_000, T0), Events.delivered("c1", "A1", T0.plus(DAY)));
+        assertThat(schedule.nextLimitAt(delivered)).isEqualTo(T + 6 * D);
     }
 
     @Test

@@ -67,7 +67,12 @@ class ReplayITCase {
         Path p2shuffled = Replays.replay(dir, shuffled, 2, Map.of());
 
         for (String name :
-                List.of("profiles", "segment_changes", "churn_alerts", "campaign_daily")) {
+                List.of(
+                        "profiles",
+                        "segment_changes",
+                        "churn_alerts",
+                        "actions",
+                        "campaign_daily")) {
             assertThat(read(p2, name)).as(name + " p1 vs p2").isEqualTo(read(p1, name));
             assertThat(read(p2shuffled, name)).as(name + " shuffled").isEqualTo(read(p1, name));
         }

@@ -81,6 +81,20 @@ public final class Events {
                 .build();
     }
 
+    /** The DELIVERED shipment of an order (as the normaliser makes it). */
+    public static CustomerEvent delivered(String customer, String orderId, Instant at) {
+        CustomerEvent e = interaction(customer, "DELIVERED", at);
+        e.setOrderId(orderId);
+        return e;
+    }
+
+    /** FEEDBACK with a rating (COMPLAINT when {@code rating} is null). */
+    public static CustomerEvent feedback(String customer, Integer rating, Instant at) {
+        CustomerEvent e = interaction(customer, rating == null ? "COMPLAINT" : "FEEDBACK", at);
+        e.setRating(rating);
+        return e;
+    }
+
     /** The same event under another event id. */
     public static CustomerEvent withId(CustomerEvent e, String eventId) {
         return CustomerEvent.newBuilder(e).setEventId(eventId).build();

@@ -2,6 +2,7 @@ package io.customerpulse.tools.bench;
 
 import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
+import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
@@ -71,6 +72,11 @@ public final class EngineLoop {
         @Override
         public void campaignDelta(CampaignDelta delta, long at) {
             consume(delta);
+        }
+
+        @Override
+        public void action(CustomerAction action, long at) {
+            consume(action);
         }
 
         @Override

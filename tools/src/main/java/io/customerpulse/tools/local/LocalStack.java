@@ -201,6 +201,7 @@ public final class LocalStack implements Callable<Integer> {
                                 KafkaSettings.PROFILES,
                                 KafkaSettings.SEGMENT_CHANGES,
                                 KafkaSettings.CHURN_ALERTS,
+                                KafkaSettings.CUSTOMER_ACTIONS,
                                 KafkaSettings.CAMPAIGN_METRICS,
                                 KafkaSettings.LATE_EVENTS,
                                 KafkaSettings.DEAD_LETTER));
@@ -394,6 +395,13 @@ public final class LocalStack implements Callable<Integer> {
                     currency,
                     "cohort retention (view cohort_retention)",
                     "SELECT * FROM cohort_retention ORDER BY cohort");
+            print(
+                    c,
+                    currency,
+                    "customer actions by type and status (table customer_action; only DUE is sent"
+                            + " to customer-actions)",
+                    "SELECT action, status, count(*) AS actions FROM customer_action"
+                            + " GROUP BY action, status ORDER BY action, status");
             print(
                     c,
                     currency,

@@ -275,6 +275,22 @@ final class LiveStack implements BeforeAllCallback {
                                         n -> TableRows.of(n, changeColumns),
                                         n -> "")
                                 .keySet());
+        List<String> actionColumns = await("the tables", () -> columns(db, "customer_action"));
+        Map<String, String> actions =
+                keyed(
+                        replay,
+                        "actions",
+                        n -> n.get("action_id").asText(),
+                        n -> TableRows.of(n, actionColumns));
+        // the topic: DUE only, each once
+        List<String> due = new ArrayList<>();
+        keyed(replay, "actions", n -> n.get("action_id").asText(), n -> n.get("status").asText())
+                .forEach(
+                        (id, status) -> {
+                            if (status.equals("DUE")) {
+                                due.add(id);
+                            }
+                        });
         Map<String, String> campaigns =
                 keyed(
                         replay,
@@ -310,6 +326,30 @@ final class LiveStack implements BeforeAllCallback {
                                 "SELECT * FROM campaign_daily",
                                 r -> r.getString("campaign_id") + " " + r.getString("day"),
                                 CampaignRows::of));
+        awaitEqual(
+                "customer_action",
+                actions,
+                () ->
+                        query(
+                                db,
+                                "SELECT * FROM customer_action",
+                                r -> r.getString("action_id"),
+                                r -> TableRows.of(r, actionColumns)));
+        awaitEqual(
+                "customer-actions topic (read_committed): DUE only, each once",
+                due,
+                () -> {
+                    List<String> ids = new ArrayList<>();
+                    for (io.customerpulse.avro.CustomerAction a :
+                            readCommitted(
+                                    config.kafka(),
+                                    config.kafka().topic(KafkaSettings.CUSTOMER_ACTIONS),
+                                    io.customerpulse.avro.CustomerAction.class)) {
+                        ids.add(a.getActionId());
+                    }
+                    ids.sort(null);
+                    return ids;
+                });
         awaitEqual(
                 "customer-profiles topic (read_committed)",
                 versions,
