@@ -5,6 +5,8 @@ import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.HealthDelta;
+import io.customerpulse.avro.SellerHealth;
 import io.customerpulse.campaign.AdDeltaCombiner;
 import io.customerpulse.campaign.AdEventDedup;
 import io.customerpulse.campaign.CampaignMetricsFunction;
@@ -13,6 +15,7 @@ import io.customerpulse.config.ConfigException;
 import io.customerpulse.config.ConfigKey;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.config.JobParameterOptions;
+import io.customerpulse.health.SellerHealthFunction;
 import io.customerpulse.ingest.RouteIngested;
 import io.customerpulse.kafka.KafkaSinks;
 import io.customerpulse.kafka.KafkaSources;
@@ -194,6 +197,13 @@ public final class CustomerPulseJob {
                         .uid(Uids.CAMPAIGNS)
                         .name("campaign metrics");
 
+        SingleOutputStreamOperator<SellerHealth> health =
+                profiles.getSideOutput(Outputs.HEALTH_DELTAS)
+                        .keyBy(HealthDelta::getMarketplace)
+                        .process(SellerHealthFunction.of(config))
+                        .uid(Uids.SELLER_HEALTH)
+                        .name("seller health");
+
         sinks.attach(
                 new PulseSinks.Streams(
                         profiles,
@@ -201,6 +211,8 @@ public final class CustomerPulseJob {
                         profiles.getSideOutput(Outputs.CHURN_ALERTS),
                         profiles.getSideOutput(Outputs.CUSTOMER_ACTIONS),
                         campaigns,
+                        health,
+                        health.getSideOutput(Outputs.HEALTH_ALERTS),
                         profiles.getSideOutput(Outputs.LATE_EVENTS),
                         union(routed, s -> s.getSideOutput(Outputs.REJECTED))));
     }

@@ -4,9 +4,11 @@ import io.customerpulse.avro.CampaignDelta;
 import io.customerpulse.avro.ChurnAlert;
 import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.HealthDelta;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.avro.SellerHealthAlert;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.util.OutputTag;
 
@@ -24,6 +26,10 @@ public final class Outputs {
             new OutputTag<>("churn-alerts", new AvroTypeInfo<>(ChurnAlert.class));
     public static final OutputTag<CustomerAction> CUSTOMER_ACTIONS =
             new OutputTag<>("customer-actions", new AvroTypeInfo<>(CustomerAction.class));
+    public static final OutputTag<HealthDelta> HEALTH_DELTAS =
+            new OutputTag<>("health-deltas", new AvroTypeInfo<>(HealthDelta.class));
+    public static final OutputTag<SellerHealthAlert> HEALTH_ALERTS =
+            new OutputTag<>("seller-health-alerts", new AvroTypeInfo<>(SellerHealthAlert.class));
     public static final OutputTag<LateEvent> LATE_EVENTS =
             new OutputTag<>("late-events", new AvroTypeInfo<>(LateEvent.class));
 

@@ -7,6 +7,8 @@ import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.avro.SellerHealth;
+import io.customerpulse.avro.SellerHealthAlert;
 import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -24,6 +26,8 @@ public interface PulseSinks {
             DataStream<ChurnAlert> churnAlerts,
             DataStream<CustomerAction> customerActions,
             DataStream<CampaignDaily> campaignDaily,
+            DataStream<SellerHealth> sellerHealth,
+            DataStream<SellerHealthAlert> sellerHealthAlerts,
             DataStream<LateEvent> lateEvents,
             DataStream<RejectedEvent> deadLetter) {}
 

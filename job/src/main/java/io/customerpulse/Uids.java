@@ -11,6 +11,10 @@ public final class Uids {
     public static final String AD_DEDUP = "ad-event-dedup";
     public static final String AD_DELTAS = "ad-event-deltas";
     public static final String CAMPAIGNS = "campaign-metrics";
+    public static final String SELLER_HEALTH = "seller-health";
+    public static final String SINK_SELLER_HEALTH = "sink-seller-health";
+    public static final String SINK_HEALTH_ALERTS = "sink-seller-health-alerts";
+    public static final String PG_SELLER_HEALTH = "postgres-seller-health";
     public static final String SINK_CAMPAIGNS = "sink-campaign-metrics";
     public static final String SINK_PROFILES = "sink-profiles";
     public static final String SINK_SEGMENT_CHANGES = "sink-segment-changes";

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class UidGuardTest {
     /** The uids of the stateful operators, as released. Changing one breaks restores. */
     private static final Set<String> STATEFUL =
-            Set.of("customer-profiles", "campaign-metrics", "ad-event-dedup");
+            Set.of("customer-profiles", "campaign-metrics", "ad-event-dedup", "seller-health");
 
     @Test
     void shouldGiveEveryOperatorOfTheLiveJobAFixedUid() {

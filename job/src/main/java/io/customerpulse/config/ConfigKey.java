@@ -118,6 +118,22 @@ public enum ConfigKey {
             "actions.max-deliveries",
             "100",
             "delivered orders remembered per customer for review requests; past it the oldest decided one is forgotten first, then the oldest waiting one (its request never made)"),
+    HEALTH_MAX_NEGATIVE_RATE(
+            "seller-health.max-negative-feedback-rate",
+            "0.005",
+            "healthy below this negative feedback rate (negative feedback / orders, 90 days)"),
+    HEALTH_MIN_POSITIVE_SHARE(
+            "seller-health.min-positive-feedback-share",
+            "0.95",
+            "healthy at this share of positive feedback or more (90 days)"),
+    HEALTH_MIN_RESPONSE_RATE(
+            "seller-health.min-response-rate",
+            "0.90",
+            "healthy at this share of buyer messages answered within 24 hours or more (90 days)"),
+    HEALTH_MAX_OPEN_MESSAGES(
+            "seller-health.max-open-messages",
+            "100",
+            "buyer messages per customer waiting for their reply deadline; past it the oldest counts at once, unanswered"),
     MAX_RETURNED_ORDER_IDS(
             "state.max-returned-order-ids",
             "1000",

@@ -3,6 +3,7 @@ package io.customerpulse.config;
 import io.customerpulse.attribution.AttributionSettings;
 import io.customerpulse.campaign.CampaignSettings;
 import io.customerpulse.clv.ClvSettings;
+import io.customerpulse.health.SellerHealthSettings;
 import io.customerpulse.ingest.ValidationSettings;
 import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.postgres.PostgresSettings;
@@ -41,6 +42,7 @@ public record JobConfig(
         DedupSettings dedup,
         SegmentThresholds segments,
         ActionSettings actions,
+        SellerHealthSettings sellerHealth,
         int maxReturnedOrderIds,
         ProfileCacheSettings profileCache,
         AttributionSettings attribution,
@@ -226,6 +228,14 @@ public record JobConfig(
                         positive(ConfigKey.REMINDER_MIN_AFTER_ORDER, v),
                         positive(ConfigKey.REMINDER_DEFAULT_GAP, v),
                         integer(ConfigKey.MAX_DELIVERIES, v.get(ConfigKey.MAX_DELIVERIES), 1)),
+                new SellerHealthSettings(
+                        fraction(ConfigKey.HEALTH_MAX_NEGATIVE_RATE, v),
+                        fraction(ConfigKey.HEALTH_MIN_POSITIVE_SHARE, v),
+                        fraction(ConfigKey.HEALTH_MIN_RESPONSE_RATE, v),
+                        integer(
+                                ConfigKey.HEALTH_MAX_OPEN_MESSAGES,
+                                v.get(ConfigKey.HEALTH_MAX_OPEN_MESSAGES),
+                                1)),
                 integer(
                         ConfigKey.MAX_RETURNED_ORDER_IDS,
                         v.get(ConfigKey.MAX_RETURNED_ORDER_IDS),
@@ -313,6 +323,7 @@ public record JobConfig(
                 dedup,
                 segments,
                 actions,
+                sellerHealth,
                 maxReturnedOrderIds,
                 profileCache,
                 attribution,

@@ -44,6 +44,8 @@ public record KafkaSettings(
     public static final String SEGMENT_CHANGES = "segment-changes";
     public static final String CHURN_ALERTS = "churn-alerts";
     public static final String CUSTOMER_ACTIONS = "customer-actions";
+    public static final String SELLER_HEALTH = "seller-health";
+    public static final String SELLER_HEALTH_ALERTS = "seller-health-alerts";
     public static final String CAMPAIGN_METRICS = "campaign-metrics";
     public static final String LATE_EVENTS = "late-events";
     public static final String DEAD_LETTER = "dead-letter";

@@ -9,6 +9,8 @@ import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.RejectedEvent;
 import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.avro.SellerHealth;
+import io.customerpulse.avro.SellerHealthAlert;
 import io.customerpulse.profile.LifecycleActions;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
@@ -60,6 +62,18 @@ public final class KafkaSinks implements PulseSinks {
                 CustomerAction.class,
                 a -> a.getCustomerId(),
                 Uids.SINK_ACTIONS);
+        write(
+                s.sellerHealth(),
+                KafkaSettings.SELLER_HEALTH,
+                SellerHealth.class,
+                r -> r.getMarketplace() + "/" + r.getDay(),
+                Uids.SINK_SELLER_HEALTH);
+        write(
+                s.sellerHealthAlerts(),
+                KafkaSettings.SELLER_HEALTH_ALERTS,
+                SellerHealthAlert.class,
+                a -> a.getMarketplace(),
+                Uids.SINK_HEALTH_ALERTS);
         write(
                 s.campaignDaily(),
                 KafkaSettings.CAMPAIGN_METRICS,

@@ -39,6 +39,8 @@ public final class Topics {
                         KafkaSettings.SEGMENT_CHANGES,
                         KafkaSettings.CHURN_ALERTS,
                         KafkaSettings.CUSTOMER_ACTIONS,
+                        KafkaSettings.SELLER_HEALTH,
+                        KafkaSettings.SELLER_HEALTH_ALERTS,
                         KafkaSettings.CAMPAIGN_METRICS,
                         KafkaSettings.LATE_EVENTS,
                         KafkaSettings.DEAD_LETTER)) {

@@ -6,6 +6,7 @@ import io.customerpulse.avro.CampaignDaily;
 import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
+import io.customerpulse.avro.SellerHealth;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -68,6 +69,35 @@ public final class PostgresSinks implements PulseSinks {
                     + " priority = EXCLUDED.priority, status = EXCLUDED.status,"
                     + " reason = EXCLUDED.reason, written_at = now()";
 
+    static final String UPSERT_SELLER_HEALTH =
+            "INSERT INTO seller_health (marketplace, day, orders_90d, feedback_90d,"
+                    + " negative_feedback_90d, positive_feedback_90d, negative_feedback_rate,"
+                    + " positive_feedback_share, messages_due_90d, answered_in_24h_90d,"
+                    + " response_rate, month_gmv_minor, repeat_buyer_gmv_minor,"
+                    + " repeat_buyer_gmv_share, negative_feedback_max, positive_feedback_min,"
+                    + " response_rate_min, negative_feedback_ok, positive_feedback_ok, response_ok,"
+                    + " final, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    + " ON CONFLICT (marketplace, day) DO UPDATE SET"
+                    + " orders_90d = EXCLUDED.orders_90d, feedback_90d = EXCLUDED.feedback_90d,"
+                    + " negative_feedback_90d = EXCLUDED.negative_feedback_90d,"
+                    + " positive_feedback_90d = EXCLUDED.positive_feedback_90d,"
+                    + " negative_feedback_rate = EXCLUDED.negative_feedback_rate,"
+                    + " positive_feedback_share = EXCLUDED.positive_feedback_share,"
+                    + " messages_due_90d = EXCLUDED.messages_due_90d,"
+                    + " answered_in_24h_90d = EXCLUDED.answered_in_24h_90d,"
+                    + " response_rate = EXCLUDED.response_rate,"
+                    + " month_gmv_minor = EXCLUDED.month_gmv_minor,"
+                    + " repeat_buyer_gmv_minor = EXCLUDED.repeat_buyer_gmv_minor,"
+                    + " repeat_buyer_gmv_share = EXCLUDED.repeat_buyer_gmv_share,"
+                    + " negative_feedback_max = EXCLUDED.negative_feedback_max,"
+                    + " positive_feedback_min = EXCLUDED.positive_feedback_min,"
+                    + " response_rate_min = EXCLUDED.response_rate_min,"
+                    + " negative_feedback_ok = EXCLUDED.negative_feedback_ok,"
+                    + " positive_feedback_ok = EXCLUDED.positive_feedback_ok,"
+                    + " response_ok = EXCLUDED.response_ok, final = EXCLUDED.final,"
+                    + " version = EXCLUDED.version, written_at = now()"
+                    + " WHERE seller_health.version < EXCLUDED.version";
+
     static final String UPSERT_CAMPAIGN_DAY =
             "INSERT INTO campaign_daily (campaign_id, day, currency, impressions, clicks,"
                     + " spend_minor, ctr, cpc, cpm, attributed_orders, attributed_sales_minor,"
@@ -107,6 +137,10 @@ public final class PostgresSinks implements PulseSinks {
                 .sinkTo(sink("customer_action", UPSERT_ACTION, PostgresSinks::action))
                 .uid(Uids.PG_ACTIONS)
                 .name("postgres customer_action");
+        s.sellerHealth()
+                .sinkTo(sink("seller_health", UPSERT_SELLER_HEALTH, PostgresSinks::sellerHealth))
+                .uid(Uids.PG_SELLER_HEALTH)
+                .name("postgres seller_health");
         s.campaignDaily()
                 .sinkTo(sink("campaign_daily", UPSERT_CAMPAIGN_DAY, PostgresSinks::campaignDay))
                 .uid(Uids.PG_CAMPAIGNS)
@@ -149,6 +183,31 @@ public final class PostgresSinks implements PulseSinks {
                                 .withMaxRetries(pg.maxRetries())
                                 .build())
                 .buildAtLeastOnce(connection.build());
+    }
+
+    static void sellerHealth(PreparedStatement ps, SellerHealth h) throws SQLException {
+        ps.setString(1, h.getMarketplace());
+        ps.setObject(2, h.getDay(), Types.DATE);
+        ps.setLong(3, h.getOrders90d());
+        ps.setLong(4, h.getFeedback90d());
+        ps.setLong(5, h.getNegativeFeedback90d());
+        ps.setLong(6, h.getPositiveFeedback90d());
+        ps.setObject(7, h.getNegativeFeedbackRate(), Types.DOUBLE);
+        ps.setObject(8, h.getPositiveFeedbackShare(), Types.DOUBLE);
+        ps.setLong(9, h.getMessagesDue90d());
+        ps.setLong(10, h.getAnsweredIn24h90d());
+        ps.setObject(11, h.getResponseRate(), Types.DOUBLE);
+        ps.setLong(12, h.getMonthGmvMinor());
+        ps.setLong(13, h.getRepeatBuyerGmvMinor());
+        ps.setObject(14, h.getRepeatBuyerGmvShare(), Types.DOUBLE);
+        ps.setDouble(15, h.getNegativeFeedbackMax());
+        ps.setDouble(16, h.getPositiveFeedbackMin());
+        ps.setDouble(17, h.getResponseRateMin());
+        ps.setObject(18, h.getNegativeFeedbackOk(), Types.BOOLEAN);
+        ps.setObject(19, h.getPositiveFeedbackOk(), Types.BOOLEAN);
+        ps.setObject(20, h.getResponseOk(), Types.BOOLEAN);
+        ps.setBoolean(21, h.getFinal$());
+        ps.setInt(22, h.getVersion());
     }
 
     static void action(PreparedStatement ps, CustomerAction a) throws SQLException {

@@ -92,6 +92,12 @@ public final class Customer {
     /** The marketplace of the last order (the marketing actions'). */
     String lastOrderMarketplace;
 
+    /** Buyer messages waiting for their reply deadline (seller health, DESIGN section 12). */
+    Messages messages = new Messages();
+
+    /** Orders per marketplace this month and last (the repeat-buyer GMV share). */
+    MonthOrders months = new MonthOrders();
+
     /** The earliest event-time timer registered for this customer that has not fired. */
     long wakeUpAt = NONE;
 
@@ -228,6 +234,8 @@ public final class Customer {
         c.lastComplaintAt = lastComplaintAt;
         c.reminderFor = reminderFor;
         c.lastOrderMarketplace = lastOrderMarketplace;
+        c.messages = messages.copy();
+        c.months = months.copy();
         return c;
     }
 }

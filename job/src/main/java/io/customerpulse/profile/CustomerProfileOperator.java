@@ -7,6 +7,7 @@ import io.customerpulse.avro.ClvModel;
 import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerEvent;
 import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.avro.HealthDelta;
 import io.customerpulse.avro.LateEvent;
 import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.avro.state.CustomerState;
@@ -133,6 +134,9 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private transient Counter duplicates;
     transient Counter ordersRepeated; // read by MoneyCountedOnceTest
 
+    /** Seller-health counts of the steps since the last flush (before each watermark, barrier). */
+    private transient HealthDeltas healthSums;
+
     /** Actions by status (DUE, SKIPPED, ...): {@code actions.status.<STATUS>.count}. */
     private transient java.util.Map<String, Counter> actionsByStatus;
 
@@ -236,6 +240,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         var metrics = getMetricGroup();
         duplicates = metrics.counter("duplicatesDropped");
         ordersRepeated = metrics.counter("repeatedOrdersDropped");
+        healthSums = new HealthDeltas();
         actionMetrics = metrics.addGroup("actions");
         actionsByStatus = new java.util.HashMap<>();
         for (String status :
@@ -421,7 +426,19 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         }
         time = t;
         advanceCached(t);
-        super.processWatermark(new Watermark(t)); // fires keyed timers up to t, emits t
+        timeServiceManager.advanceWatermark(new Watermark(t)); // fires keyed timers up to t
+        flushHealth(t); // before the watermark: the seller-health sums of everything up to t
+        output.emitWatermark(new Watermark(t));
+    }
+
+    /** The seller-health sums since the last flush, downstream (stamped {@code at}). */
+    private void flushHealth(long at) {
+        if (healthSums.isEmpty()) {
+            return;
+        }
+        for (HealthDelta d : healthSums.drain()) {
+            output.collect(Outputs.HEALTH_DELTAS, new StreamRecord<>(d, at));
+        }
     }
 
     /**
@@ -434,6 +451,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         time = end;
         advanceCached(end);
         timeServiceManager.advanceWatermark(Watermark.MAX_WATERMARK); // every timer, once
+        flushHealth(end);
         output.emitWatermark(new Watermark(end));
     }
 
@@ -538,6 +556,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         cache.flush();
+        flushHealth(time); // not in the snapshot: sent before the barrier
         long now = System.nanoTime();
         if (lastBarrier != 0) {
             barrierInterval = now - lastBarrier;
@@ -553,6 +572,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     @Override
     public void finish() throws Exception {
         cache.flush();
+        flushHealth(time);
         super.finish();
     }
 
@@ -586,6 +606,11 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         public void action(CustomerAction action, long at) {
             actionsByStatus.get(action.getStatus()).inc();
             output.collect(Outputs.CUSTOMER_ACTIONS, new StreamRecord<>(action, at));
+        }
+
+        @Override
+        public void health(String marketplace, int day, int field, long amount) {
+            healthSums.add(marketplace, day, field, amount);
         }
 
         @Override

@@ -31,9 +31,11 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
      * order times), which format 1 has none of; 3: their order ids as UTF-8 bytes (2: as strings);
      * 4: a waiting event's reply_to (after its rating), which 3 has none of; 5: the lifecycle
      * actions' state at the end (format 4 has none: read as no deliveries and the last order's
-     * reminder decided).
+     * reminder decided); 6: seller health's waiting messages and orders per month at the end
+     * (format 5 has none: messages waiting then are not counted, and a buyer's orders earlier in
+     * the month are not known).
      */
-    static final int FORMAT = 5;
+    static final int FORMAT = 6;
 
     private static final Segment[] SEGMENTS = Segment.values();
     private static final EventKind[] KINDS = EventKind.values();
@@ -236,6 +238,25 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             previous = d.deliveredAt[i];
             w.writeByte(d.decided[i] ? 1 : 0);
         }
+        // format 6: seller health's waiting messages and orders per month
+        Messages m = c.messages;
+        w.writeVarLong(m.size); // each: event id, marketplace, time (delta), answered
+        previous = 0;
+        for (int i = 0; i < m.size; i++) {
+            w.writeString(m.ids[i]);
+            w.writeString(m.marketplaces[i]);
+            w.writeVarLong(m.at[i] - previous);
+            previous = m.at[i];
+            w.writeByte(m.answered[i] ? 1 : 0);
+        }
+        MonthOrders months = c.months;
+        w.writeVarLong(months.size); // each: marketplace, month, count, first order's GMV
+        for (int i = 0; i < months.size; i++) {
+            w.writeString(months.marketplaces[i]);
+            w.writeVarLong(months.months[i]);
+            w.writeVarLong(months.counts[i]);
+            w.writeVarLong(months.firstGmv[i]);
+        }
     }
 
     @Override
@@ -356,6 +377,24 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             previous += readVarLong(in);
             boolean decided = in.readByte() != 0;
             c.deliveries.add(orderId, marketplace, previous, decided, Integer.MAX_VALUE);
+        }
+        if (format < 6) {
+            return c; // no seller-health state before format 6
+        }
+        n = readVarInt(in);
+        previous = 0;
+        for (int i = 0; i < n; i++) {
+            String id = StringValue.readString(in);
+            String marketplace = StringValue.readString(in);
+            previous += readVarLong(in);
+            c.messages.add(id, marketplace, previous, in.readByte() != 0);
+        }
+        n = readVarInt(in);
+        for (int i = 0; i < n; i++) {
+            String marketplace = StringValue.readString(in);
+            int month = readVarInt(in);
+            int count = readVarInt(in);
+            c.months.add(marketplace, month, count, readVarLong(in));
         }
         return c;
     }

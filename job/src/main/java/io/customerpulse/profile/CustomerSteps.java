@@ -186,6 +186,11 @@ public final class CustomerSteps implements Serializable {
         }
 
         @Override
+        public void health(String marketplace, int day, int field, long amount) {
+            out.health(marketplace, day, field, amount);
+        }
+
+        @Override
         public void orderRepeated(CustomerEvent order) {
             out.orderRepeated(order);
         }

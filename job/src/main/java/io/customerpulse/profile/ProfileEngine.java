@@ -37,6 +37,7 @@ public final class ProfileEngine implements Serializable {
     private final SegmentRules rules;
     private final AttributionLedger ledger;
     private final LifecycleActions actions;
+    private final HealthFacts health;
     private final int maxReturnedOrderIds;
     private final long orderRetention;
     private final int maxOrderIds;
@@ -65,12 +66,14 @@ public final class ProfileEngine implements Serializable {
             AttributionSettings attribution,
             DedupSettings dedup,
             ActionSettings actionSettings,
+            int maxOpenMessages,
             int maxReturnedOrderIds,
             String currency,
             long minorPerUnit) {
         this.rules = new SegmentRules(limits);
         this.ledger = new AttributionLedger(attribution);
         this.actions = new LifecycleActions(actionSettings, dedup.orderRetention().toMillis());
+        this.health = new HealthFacts(maxOpenMessages);
         this.orderRetention = dedup.orderRetention().toMillis();
         this.maxOrderIds = dedup.maxOrderIds();
         this.maxReturnedOrderIds = maxReturnedOrderIds;
@@ -86,6 +89,7 @@ public final class ProfileEngine implements Serializable {
                 config.attribution(),
                 config.dedup(),
                 config.actions(),
+                config.sellerHealth().maxOpenMessages(),
                 config.maxReturnedOrderIds(),
                 config.reportingCurrency(),
                 config.clv().minorPerUnit());
@@ -117,6 +121,7 @@ public final class ProfileEngine implements Serializable {
         for (int i = 0; i < count; i++) {
             CustomerEvent e = events.get(i);
             applied[i] = apply(c, e, t);
+            health.onEvent(c, e, applied[i] != DROPPED, out);
             if (applied[i] == DROPPED) {
                 unseen++;
                 out.orderRepeated(e);
@@ -145,6 +150,7 @@ public final class ProfileEngine implements Serializable {
         Segment before = c.segment;
         Segment after = rules.evaluate(c, t);
         if (count == unseen && !expired && after == before) {
+            health.decide(c, t, out); // a message's reply deadline
             actions.decide(customerId, c, t, before, false, out); // a review or reminder due
             return false; // nothing but repeated orders, shipments, replies (or nothing at all)
         }
@@ -192,6 +198,7 @@ public final class ProfileEngine implements Serializable {
         for (int i = 0; i < credits.size(); i++) {
             out.campaignDelta(credits.get(i), t);
         }
+        health.decide(c, t, out);
         actions.decide(customerId, c, t, before, urgent, out);
         return true;
     }

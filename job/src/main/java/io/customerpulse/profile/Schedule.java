@@ -9,8 +9,9 @@ import org.apache.flink.util.MathUtils;
  * When a customer's next step is due — the one place that decides it. A step falls at the earliest
  * of: the next waiting event, the churn deadline (unless already CHURN_RISK), the moment the oldest
  * order leaves the orders_90d window, the next lifecycle action due (a review request, a repurchase
- * reminder: {@link LifecycleActions}), and the next re-scoring of the predictions. All times are
- * event time, strictly after the customer's last step; {@code Long.MAX_VALUE} means never.
+ * reminder: {@link LifecycleActions}), the next buyer message's reply deadline ({@link
+ * HealthFacts}), and the next re-scoring of the predictions. All times are event time, strictly
+ * after the customer's last step; {@code Long.MAX_VALUE} means never.
  *
  * <p>Re-scoring: while a CLV model is served, a customer with an order is re-scored every
  * clv.rescore-interval; while none is, only a buyer with nothing else due is woken, and only every
@@ -28,6 +29,7 @@ public final class Schedule implements Serializable {
 
     private final SegmentRules rules;
     private final LifecycleActions actions;
+    private final HealthFacts health;
     private final long ordersWindow;
     private final long rescoreInterval;
 
@@ -38,6 +40,7 @@ public final class Schedule implements Serializable {
             long rescoreIntervalMillis) {
         this.rules = new SegmentRules(limits);
         this.actions = new LifecycleActions(actionSettings, orderRetentionMillis);
+        this.health = new HealthFacts(Integer.MAX_VALUE); // only its deadlines are read
         this.ordersWindow = limits.ordersWindow().toMillis();
         this.rescoreInterval = rescoreIntervalMillis;
     }
@@ -67,7 +70,7 @@ public final class Schedule implements Serializable {
                 next = Math.min(next, expiry);
             }
         }
-        return Math.min(next, actions.nextDueAt(c));
+        return Math.min(next, Math.min(actions.nextDueAt(c), health.nextDueAt(c)));
     }
 
     /** The next waiting event or limit; {@code Long.MAX_VALUE} if none. */

@@ -23,6 +23,12 @@ public interface StepOutput {
     /** A lifecycle action, whatever its status (DESIGN section 11). */
     void action(CustomerAction action, long at);
 
+    /**
+     * Adds {@code amount} to a seller-health count ({@link HealthDeltas}'s fields) of a
+     * marketplace's UTC day.
+     */
+    void health(String marketplace, int day, int field, long amount);
+
     /** An order whose order_id was already counted (a producer retry): dropped. */
     void orderRepeated(CustomerEvent order);
 }

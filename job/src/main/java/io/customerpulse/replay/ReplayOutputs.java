@@ -36,6 +36,8 @@ final class ReplayOutputs {
     static final String DEAD_LETTER = "dead_letter";
     static final String CAMPAIGN_DAILY = "campaign_daily";
     static final String ACTIONS = "actions";
+    static final String SELLER_HEALTH = "seller_health";
+    static final String SELLER_HEALTH_ALERTS = "seller_health_alerts";
 
     private ReplayOutputs() {}
 
@@ -62,6 +64,20 @@ final class ReplayOutputs {
                 distinctSorted(
                         parts, out, CHURN_ALERTS, by("customer_id").thenComparing(time("at"))));
         counts.put(ACTIONS, distinctSorted(parts, out, ACTIONS, by("action_id")));
+        counts.put(
+                SELLER_HEALTH,
+                distinctSorted(
+                        parts,
+                        out,
+                        SELLER_HEALTH,
+                        by("marketplace").thenComparing(by("day")).thenComparing(num("version"))));
+        counts.put(
+                SELLER_HEALTH_ALERTS,
+                distinctSorted(
+                        parts,
+                        out,
+                        SELLER_HEALTH_ALERTS,
+                        by("marketplace").thenComparing(by("day")).thenComparing(by("metric"))));
         counts.put(
                 LATE_EVENTS,
                 distinctSorted(
@@ -185,6 +201,8 @@ final class ReplayOutputs {
                 SEGMENT_CHANGES,
                 CHURN_ALERTS,
                 ACTIONS,
+                SELLER_HEALTH,
+                SELLER_HEALTH_ALERTS,
                 LATE_EVENTS,
                 DEAD_LETTER,
                 CAMPAIGN_DAILY);

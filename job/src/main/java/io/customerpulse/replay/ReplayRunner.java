@@ -110,6 +110,14 @@ public final class ReplayRunner {
                     .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.ACTIONS))
                     .uid(Uids.SINK_ACTIONS)
                     .name("customer actions file");
+            streams.sellerHealth()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.SELLER_HEALTH))
+                    .uid(Uids.SINK_SELLER_HEALTH)
+                    .name("seller health file");
+            streams.sellerHealthAlerts()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.SELLER_HEALTH_ALERTS))
+                    .uid(Uids.SINK_HEALTH_ALERTS)
+                    .name("seller health alerts file");
             streams.campaignDaily()
                     .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.CAMPAIGN_DAILY))
                     .uid(Uids.SINK_CAMPAIGNS)

@@ -47,6 +47,8 @@ class ReleasedSchemasTest {
                     Map.entry(SegmentChange.getClassSchema(), "output"),
                     Map.entry(ChurnAlert.getClassSchema(), "output"),
                     Map.entry(CustomerAction.getClassSchema(), "output"),
+                    Map.entry(io.customerpulse.avro.SellerHealth.getClassSchema(), "output"),
+                    Map.entry(io.customerpulse.avro.SellerHealthAlert.getClassSchema(), "output"),
                     Map.entry(CampaignDaily.getClassSchema(), "output"),
                     Map.entry(LateEvent.getClassSchema(), "output"),
                     Map.entry(ClvModel.getClassSchema(), "output"),

@@ -30,6 +30,9 @@ final class CollectedOutput implements StepOutput {
                 public void action(CustomerAction action, long at) {}
 
                 @Override
+                public void health(String marketplace, int day, int field, long amount) {}
+
+                @Override
                 public void orderRepeated(CustomerEvent order) {}
             };
 
@@ -64,6 +67,14 @@ final class CollectedOutput implements StepOutput {
     @Override
     public void action(CustomerAction action, long at) {
         actions.add(action);
+    }
+
+    /** Seller-health counts by "marketplace day field". */
+    final java.util.Map<String, Long> health = new java.util.TreeMap<>();
+
+    @Override
+    public void health(String marketplace, int day, int field, long amount) {
+        health.merge(marketplace + " " + day + " " + field, amount, Long::sum);
     }
 
     @Override

@@ -187,13 +187,59 @@ class CustomerSerializerTest {
                     + "0355530400000003473105423030580a504147455f564945570a008084b092aa6580f4e2e4aa6580"
                     + "e495b7ab6580f4e2e4aa650344450403413103555380f4e2e4aa650103413203444580e0e5a40100";
 
+    /** Format 5 has no seller-health state: no waiting messages, no orders per month. */
     @Test
-    void shouldWriteFormatFiveByteForByteAsReleased() throws Exception {
+    void shouldReadFormatFiveAsReleasedAndMigrateIt() throws Exception {
+        io.customerpulse.testing.Events.restartIds();
+        Customer expected = withActions(rich());
+        expected.messages = new Messages();
+        expected.months = new MonthOrders();
+        Customer read = readReleased(5, RICH_IN_FORMAT_5);
+        assertThat(read.copy()).usingRecursiveComparison().isEqualTo(expected.copy());
+    }
+
+    /**
+     * The bytes of {@link #rich()} with the actions' state and the seller-health state (a waiting
+     * message, answered, and this month's orders in two marketplaces) in format 6 (taken from a
+     * first {@code rich()} in a JVM).
+     */
+    private static final String RICH_IN_FORMAT_6 =
+            "feff0304a09005a01f020a04c0bb01e0d403c0adb792aa6580f4e2e4aa6580f4e2e4aa6580d4c889"
+                    + "ac650280e495b7ab6580e495b7ab6580d4c889ac6580c4fbdbac650553502d31b2010203413104c0"
+                    + "adb792aa65c0c6ab5204044131c0adb792aa65c0bb01a01f044132c0c6ab52e0d403000a8084b092"
+                    + "aa65046131c0a90708652d4131c0c6ab5208652d413280f0b25204723280f0b25204613304036131"
+                    + "8084b092aa650553502d31b20103613380d4c889ac650553502d32f00104034131c0adb792aa6502"
+                    + "0553502d318084b092aa65c0bb0103413280f4e2e4aa65020553502d318084b092aa65e0d4030405"
+                    + "652d413303633180c4fbdbac6503555300034133904e00000000000003693403633180c4fbdbac65"
+                    + "0355530400000003473105423030580a504147455f564945570a008084b092aa6580f4e2e4aa6580"
+                    + "e495b7ab6580f4e2e4aa650344450403413103555380f4e2e4aa650103413203444580e0e5a40100"
+                    + "02036d3103555380f4e2e4aa650104035553ac0a04c0bb01034445ac0a02f02e";
+
+    @Test
+    void shouldWriteFormatSixByteForByteAsReleased() throws Exception {
         io.customerpulse.testing.Events.restartIds(); // the ids of a first rich() in a JVM
         DataOutputSerializer out = new DataOutputSerializer(64);
-        serializer.serialize(withActions(rich()), out);
+        serializer.serialize(withHealth(withActions(rich())), out);
         assertThat(java.util.HexFormat.of().formatHex(out.getCopyOfBuffer()))
-                .isEqualTo(RICH_IN_FORMAT_5);
+                .isEqualTo(RICH_IN_FORMAT_6);
+    }
+
+    /** {@code c} with a waiting message and orders in two marketplaces this month. */
+    static Customer withHealth(Customer c) {
+        c.messages = new Messages();
+        c.messages.add("m1", "US", T0.plus(DAY).toEpochMilli(), true);
+        c.months = new MonthOrders();
+        c.months.add("US", HealthFacts.month(T0.toEpochMilli()), 2, 12_000);
+        c.months.add("DE", HealthFacts.month(T0.toEpochMilli()), 1, 3_000);
+        return c;
+    }
+
+    @Test
+    void shouldReadBackTheSellerHealthState() throws Exception {
+        Customer c = withHealth(withActions(rich()));
+        assertThat(roundTrip(serializer, serializer, c).copy())
+                .usingRecursiveComparison()
+                .isEqualTo(c.copy());
     }
 
     /**
@@ -207,6 +253,8 @@ class CustomerSerializerTest {
         c.lastOrderMarketplace = null;
         c.deliveries = new Deliveries();
         c.reminderFor = c.lastOrderAt;
+        c.messages = new Messages();
+        c.months = new MonthOrders();
     }
 
     /** {@code c} with every field of the lifecycle actions' state set. */
@@ -391,7 +439,9 @@ class CustomerSerializerTest {
                         "lastMarketingAt",
                         "lastComplaintAt",
                         "reminderFor",
-                        "lastOrderMarketplace");
+                        "lastOrderMarketplace",
+                        "messages",
+                        "months");
         assertThat(CustomerEvent.getClassSchema().getFields())
                 .as("CustomerEvent's fields: CustomerSerializer.writeEvent writes thirteen")
                 .hasSize(13);

@@ -141,6 +141,30 @@ final class ProfileHarness implements AutoCloseable {
         return values(harness.getSideOutput(Outputs.CAMPAIGN_DELTAS));
     }
 
+    /** The seller-health deltas emitted so far, summed per marketplace and day. */
+    Map<String, io.customerpulse.avro.HealthDelta> health() {
+        Map<String, io.customerpulse.avro.HealthDelta> sums = new java.util.TreeMap<>();
+        for (io.customerpulse.avro.HealthDelta d :
+                values(harness.getSideOutput(Outputs.HEALTH_DELTAS))) {
+            io.customerpulse.avro.HealthDelta s =
+                    sums.computeIfAbsent(
+                            d.getMarketplace() + " " + java.time.LocalDate.ofEpochDay(d.getDay()),
+                            k -> new io.customerpulse.avro.HealthDelta());
+            s.setMarketplace(d.getMarketplace());
+            s.setDay(d.getDay());
+            s.setEvents(s.getEvents() + d.getEvents());
+            s.setOrders(s.getOrders() + d.getOrders());
+            s.setGmvMinor(s.getGmvMinor() + d.getGmvMinor());
+            s.setRepeatGmvMinor(s.getRepeatGmvMinor() + d.getRepeatGmvMinor());
+            s.setFeedback(s.getFeedback() + d.getFeedback());
+            s.setNegativeFeedback(s.getNegativeFeedback() + d.getNegativeFeedback());
+            s.setPositiveFeedback(s.getPositiveFeedback() + d.getPositiveFeedback());
+            s.setMessagesDue(s.getMessagesDue() + d.getMessagesDue());
+            s.setAnsweredIn24h(s.getAnsweredIn24h() + d.getAnsweredIn24h());
+        }
+        return sums;
+    }
+
     List<CustomerAction> actions() {
         return values(harness.getSideOutput(Outputs.CUSTOMER_ACTIONS));
     }

@@ -72,6 +72,8 @@ class ReplayITCase {
                         "segment_changes",
                         "churn_alerts",
                         "actions",
+                        "seller_health",
+                        "seller_health_alerts",
                         "campaign_daily")) {
             assertThat(read(p2, name)).as(name + " p1 vs p2").isEqualTo(read(p1, name));
             assertThat(read(p2shuffled, name)).as(name + " shuffled").isEqualTo(read(p1, name));

@@ -51,6 +51,7 @@ public final class EngineLoop {
     private static final class Results implements StepOutput {
         java.util.function.Consumer<Object> sink;
         long profiles;
+        long healthSum; // keeps the seller-health counts from being optimised away
         Object last; // keeps every record reachable: no allocation is optimised away
 
         @Override
@@ -77,6 +78,11 @@ public final class EngineLoop {
         @Override
         public void action(CustomerAction action, long at) {
             consume(action);
+        }
+
+        @Override
+        public void health(String marketplace, int day, int field, long amount) {
+            healthSum += amount;
         }
 
         @Override

@@ -202,6 +202,8 @@ public final class LocalStack implements Callable<Integer> {
                                 KafkaSettings.SEGMENT_CHANGES,
                                 KafkaSettings.CHURN_ALERTS,
                                 KafkaSettings.CUSTOMER_ACTIONS,
+                                KafkaSettings.SELLER_HEALTH,
+                                KafkaSettings.SELLER_HEALTH_ALERTS,
                                 KafkaSettings.CAMPAIGN_METRICS,
                                 KafkaSettings.LATE_EVENTS,
                                 KafkaSettings.DEAD_LETTER));
@@ -402,6 +404,12 @@ public final class LocalStack implements Callable<Integer> {
                             + " to customer-actions)",
                     "SELECT action, status, count(*) AS actions FROM customer_action"
                             + " GROUP BY action, status ORDER BY action, status");
+            print(
+                    c,
+                    currency,
+                    "seller health, latest day per marketplace (view seller_health_now)",
+                    "SELECT marketplace, day, final, metric, value, healthy_when, threshold, healthy"
+                            + " FROM seller_health_now ORDER BY marketplace, metric");
             print(
                     c,
                     currency,

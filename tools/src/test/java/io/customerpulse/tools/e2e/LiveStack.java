@@ -248,6 +248,23 @@ final class LiveStack implements BeforeAllCallback {
     }
 
     /** Tables and the profiles topic equal the replay's outputs. */
+    /** The seller_health columns compared with the replay (the counts, the flags, the version). */
+    private static final List<String> HEALTH_COLUMNS =
+            List.of(
+                    "orders_90d",
+                    "feedback_90d",
+                    "negative_feedback_90d",
+                    "positive_feedback_90d",
+                    "messages_due_90d",
+                    "answered_in_24h_90d",
+                    "month_gmv_minor",
+                    "repeat_buyer_gmv_minor",
+                    "negative_feedback_ok",
+                    "positive_feedback_ok",
+                    "response_ok",
+                    "final",
+                    "version");
+
     static void assertSameAsReplay(JobConfig config, Path replay) throws Exception {
         String db = config.postgres().url();
         // whole rows, every column but the write's wall clock (the tables exist once the job ran
@@ -350,6 +367,37 @@ final class LiveStack implements BeforeAllCallback {
                     ids.sort(null);
                     return ids;
                 });
+        Map<String, String> health = new TreeMap<>();
+        Map<String, Integer> healthVersions = new HashMap<>();
+        for (String line : Files.readAllLines(replay.resolve("seller_health.jsonl"))) {
+            JsonNode n = AvroJson.MAPPER.readTree(line);
+            String key = n.get("marketplace").asText() + " " + n.get("day").asText();
+            int version = n.get("version").asInt();
+            if (version > healthVersions.getOrDefault(key, 0)) { // the table keeps the latest
+                healthVersions.put(key, version);
+                health.put(
+                        key,
+                        HEALTH_COLUMNS.stream()
+                                .map(c -> n.get(c).asText("null"))
+                                .toList()
+                                .toString());
+            }
+        }
+        awaitEqual(
+                "seller_health (the latest version of each day)",
+                health,
+                () ->
+                        query(
+                                db,
+                                "SELECT * FROM seller_health",
+                                r -> r.getString("marketplace") + " " + r.getString("day"),
+                                r -> {
+                                    List<String> values = new ArrayList<>();
+                                    for (String c : HEALTH_COLUMNS) {
+                                        values.add(String.valueOf(r.getObject(c)));
+                                    }
+                                    return values.toString();
+                                }));
         awaitEqual(
                 "customer-profiles topic (read_committed)",
                 versions,
