@@ -41,7 +41,7 @@ class ReplayITCase {
     private static final Instant START = Instant.parse("2024-01-01T00:00:00Z");
     private static final Duration BOUND = Duration.ofHours(1);
 
-    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster();
+    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster(4); // p4
 
     @TempDir static Path dir;
     static GeneratedEvents generated;
@@ -64,6 +64,7 @@ class ReplayITCase {
 
         Path p1 = Replays.replay(dir, inOrder, 1, Map.of());
         Path p2 = Replays.replay(dir, inOrder, 2, Map.of());
+        Path p4 = Replays.replay(dir, inOrder, 4, Map.of());
         Path p2shuffled = Replays.replay(dir, shuffled, 2, Map.of());
 
         for (String name :
@@ -76,6 +77,7 @@ class ReplayITCase {
                         "seller_health_alerts",
                         "campaign_daily")) {
             assertThat(read(p2, name)).as(name + " p1 vs p2").isEqualTo(read(p1, name));
+            assertThat(read(p4, name)).as(name + " p1 vs p4").isEqualTo(read(p1, name));
             assertThat(read(p2shuffled, name)).as(name + " shuffled").isEqualTo(read(p1, name));
         }
         assertThat(read(p1, "late_events")).isEmpty();

@@ -8,10 +8,15 @@ public final class Flink {
     private Flink() {}
 
     public static MiniClusterExtension miniCluster() {
+        return miniCluster(2);
+    }
+
+    /** One TaskManager with {@code slots} slots (a job of parallelism up to that). */
+    public static MiniClusterExtension miniCluster(int slots) {
         return new MiniClusterExtension(
                 new MiniClusterResourceConfiguration.Builder()
                         .setNumberTaskManagers(1)
-                        .setNumberSlotsPerTaskManager(2)
+                        .setNumberSlotsPerTaskManager(slots)
                         .build());
     }
 }

@@ -195,6 +195,11 @@ public final class Soak implements Callable<Integer> {
         }
 
         Map<String, Map<String, String>> expected = expected(reference, config.postgres().url());
+        if (fromJar != null) {
+            // a release before lifecycle actions and seller health had none: they start at upgrade
+            expected.remove("customer_action");
+            expected.remove("seller_health");
+        }
         Map<String, Map<String, String>> actual = Map.of();
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
@@ -513,9 +518,9 @@ public final class Soak implements Callable<Integer> {
     }
 
     /**
-     * The undisturbed run's tables, as comparable rows: customers and segment changes whole (every
-     * column of the table, {@link TableRows}), campaign days as {@link CampaignRows}, whose version
-     * an upgrade from an earlier release may leave lower.
+     * The undisturbed run's tables, as comparable rows: customers, segment changes and customer
+     * actions whole (every column of the table, {@link TableRows}), campaign days as {@link
+     * CampaignRows}, whose version an upgrade from an earlier release may leave lower.
      */
     private static Map<String, Map<String, String>> expected(Path out, String jdbc)
             throws Exception {
@@ -543,6 +548,25 @@ public final class Soak implements Callable<Integer> {
                                         + "|"
                                         + n.get("to_segment").asText(),
                         n -> TableRows.of(n, changeColumns)));
+        List<String> actionColumns;
+        List<String> healthColumns;
+        try (Connection c = DriverManager.getConnection(jdbc)) {
+            actionColumns = TableRows.columns(c, "customer_action");
+            healthColumns = TableRows.columns(c, "seller_health");
+        }
+        // the table keeps each day's latest version; the file has every version, in order
+        t.put(
+                "seller_health",
+                rows(
+                        out.resolve("seller_health.jsonl"),
+                        n -> n.get("marketplace").asText() + "|" + n.get("day").asText(),
+                        n -> TableRows.of(n, healthColumns)));
+        t.put(
+                "customer_action",
+                rows(
+                        out.resolve("actions.jsonl"),
+                        n -> n.get("action_id").asText(),
+                        n -> TableRows.of(n, actionColumns)));
         t.put(
                 "campaign_daily",
                 rows(
@@ -591,6 +615,24 @@ public final class Soak implements Callable<Integer> {
                 }
             }
             t.put("segment_change", changes);
+            List<String> actionColumns = TableRows.columns(c, "customer_action");
+            Map<String, String> actions = new TreeMap<>();
+            try (ResultSet r = s.executeQuery("SELECT * FROM customer_action")) {
+                while (r.next()) {
+                    actions.put(r.getString("action_id"), TableRows.of(r, actionColumns));
+                }
+            }
+            t.put("customer_action", actions);
+            List<String> healthColumns = TableRows.columns(c, "seller_health");
+            Map<String, String> health = new TreeMap<>();
+            try (ResultSet r = s.executeQuery("SELECT * FROM seller_health")) {
+                while (r.next()) {
+                    health.put(
+                            r.getString("marketplace") + "|" + r.getString("day"),
+                            TableRows.of(r, healthColumns));
+                }
+            }
+            t.put("seller_health", health);
             t.put(
                     "campaign_daily",
                     query(
