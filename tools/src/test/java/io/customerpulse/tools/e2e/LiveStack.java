@@ -352,9 +352,7 @@ final class LiveStack implements BeforeAllCallback {
                                 "SELECT * FROM customer_action",
                                 r -> r.getString("action_id"),
                                 r -> TableRows.of(r, actionColumns)));
-        awaitEqual(
-                "customer-actions topic (read_committed): DUE only, each once",
-                due,
+        Callable<List<String>> dueOnTopic =
                 () -> {
                     List<String> ids = new ArrayList<>();
                     for (io.customerpulse.avro.CustomerAction a :
@@ -366,7 +364,17 @@ final class LiveStack implements BeforeAllCallback {
                     }
                     ids.sort(null);
                     return ids;
-                });
+                };
+        awaitEqual(
+                "customer-actions topic (read_committed): DUE only, each once",
+                due,
+                dueOnTopic,
+                () ->
+                        difference(due, dueOnTopic.call())
+                                + "; "
+                                + transactionsOf(
+                                        config.kafka(),
+                                        config.kafka().topic(KafkaSettings.CUSTOMER_ACTIONS)));
         Map<String, String> health = new TreeMap<>();
         Map<String, Integer> healthVersions = new HashMap<>();
         for (String line : Files.readAllLines(replay.resolve("seller_health.jsonl"))) {
@@ -411,7 +419,8 @@ final class LiveStack implements BeforeAllCallback {
                         latest.merge(p.getCustomerId(), p.getVersion(), Math::max);
                     }
                     return latest;
-                });
+                },
+                () -> transactionsOf(config.kafka(), config.kafka().topic(KafkaSettings.PROFILES)));
     }
 
     // --- helpers ---------------------------------------------------------------------------
@@ -634,6 +643,36 @@ final class LiveStack implements BeforeAllCallback {
     }
 
     static <T> void awaitEqual(String what, T expected, Callable<T> actual) throws Exception {
+        awaitEqual(what, expected, actual, () -> "");
+    }
+
+    /** How two multisets of records differ: sizes, and the first missing and extra ones. */
+    static String difference(List<String> expected, List<String> actual) {
+        Map<String, Integer> count = new TreeMap<>();
+        expected.forEach(e -> count.merge(e, 1, Integer::sum));
+        actual.forEach(a -> count.merge(a, -1, Integer::sum));
+        List<String> missing = new ArrayList<>();
+        List<String> extra = new ArrayList<>();
+        count.forEach(
+                (k, n) -> {
+                    for (int i = 0; i < Math.abs(n); i++) {
+                        (n > 0 ? missing : extra).add(k);
+                    }
+                });
+        return String.format(
+                "expected %d, found %d: %d missing %s, %d extra or twice %s",
+                expected.size(),
+                actual.size(),
+                missing.size(),
+                missing.subList(0, Math.min(5, missing.size())),
+                extra.size(),
+                extra.subList(0, Math.min(5, extra.size())));
+    }
+
+    /** As {@link #awaitEqual(String, Object, Callable)}, with {@code diagnosis} in the message. */
+    static <T> void awaitEqual(
+            String what, T expected, Callable<T> actual, Callable<String> diagnosis)
+            throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         T last = null;
         while (System.currentTimeMillis() < deadline) {
@@ -647,7 +686,7 @@ final class LiveStack implements BeforeAllCallback {
             }
             Thread.sleep(1_000);
         }
-        assertThat(last).as(what).isEqualTo(expected);
+        assertThat(last).as(what + "; " + diagnosis.call()).isEqualTo(expected);
     }
 
     static <T> T await(String what, Callable<T> probe) throws Exception {
