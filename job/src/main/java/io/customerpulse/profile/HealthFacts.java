@@ -88,7 +88,7 @@ public final class HealthFacts implements Serializable {
     }
 
     /** The next reply deadline after the customer's last step; Long.MAX_VALUE if none. */
-    long nextDueAt(Customer c) {
+    static long nextDueAt(Customer c) {
         return c.messages.size == 0
                 ? Long.MAX_VALUE
                 : Math.max(c.messages.at[0] + REPLY_WITHIN, c.now + 1);

@@ -29,7 +29,6 @@ public final class Schedule implements Serializable {
 
     private final SegmentRules rules;
     private final LifecycleActions actions;
-    private final HealthFacts health;
     private final long ordersWindow;
     private final long rescoreInterval;
 
@@ -40,7 +39,6 @@ public final class Schedule implements Serializable {
             long rescoreIntervalMillis) {
         this.rules = new SegmentRules(limits);
         this.actions = new LifecycleActions(actionSettings, orderRetentionMillis);
-        this.health = new HealthFacts(Integer.MAX_VALUE); // only its deadlines are read
         this.ordersWindow = limits.ordersWindow().toMillis();
         this.rescoreInterval = rescoreIntervalMillis;
     }
@@ -70,7 +68,7 @@ public final class Schedule implements Serializable {
                 next = Math.min(next, expiry);
             }
         }
-        return Math.min(next, Math.min(actions.nextDueAt(c), health.nextDueAt(c)));
+        return Math.min(next, Math.min(actions.nextDueAt(c), HealthFacts.nextDueAt(c)));
     }
 
     /** The next waiting event or limit; {@code Long.MAX_VALUE} if none. */
