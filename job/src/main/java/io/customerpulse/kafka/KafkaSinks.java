@@ -14,11 +14,11 @@ import io.customerpulse.avro.SellerHealthAlert;
 import io.customerpulse.profile.LifecycleActions;
 import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The output topics, written exactly once with Kafka transactions committed on checkpoints (so
@@ -102,16 +102,10 @@ public final class KafkaSinks implements PulseSinks {
     private <T extends SpecificRecord> void write(
             DataStream<T> stream, String name, Class<T> type, Key<T> key, String uid) {
         String topic = kafka.topic(name);
-        SerializationSchema<T> keys = r -> key.of(r).getBytes(StandardCharsets.UTF_8);
         KafkaSink<T> sink =
                 KafkaSink.<T>builder()
                         .setKafkaProducerConfig(kafka.clientProperties())
-                        .setRecordSerializer(
-                                KafkaRecordSerializationSchema.<T>builder()
-                                        .setTopic(topic)
-                                        .setKeySerializationSchema(keys)
-                                        .setValueSerializationSchema(new SingleObject<T>())
-                                        .build())
+                        .setRecordSerializer(new WrittenNow<>(topic, key))
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(kafka.transactionalIdPrefix() + "-" + name)
                         .setProperty(
@@ -121,12 +115,34 @@ public final class KafkaSinks implements PulseSinks {
         stream.sinkTo(sink).uid(uid).name("kafka " + topic);
     }
 
-    /** A record's value: {@link AvroBytes#encode}, single-object encoding. */
-    private static final class SingleObject<T extends SpecificRecord>
-            implements SerializationSchema<T> {
+    /**
+     * An output record: key, value {@link AvroBytes#encode} (single-object encoding), partition by
+     * key, and no timestamp of its own, so the producer stamps it with the time it is written. The
+     * connector's default would stamp it with the Flink record's timestamp, the event time, and a
+     * broker's time-based retention ({@code retention.ms}, 7 days by default) deletes whole
+     * segments of records stamped in the past at its next check: a replay or a backlog of events
+     * older than the retention lost its committed outputs within minutes (docs/operations.md, "a
+     * Kafka broker stops"). Event time stays in the payload.
+     */
+    static final class WrittenNow<T extends SpecificRecord>
+            implements KafkaRecordSerializationSchema<T> {
+        private final String topic;
+        private final Key<T> key;
+
+        WrittenNow(String topic, Key<T> key) {
+            this.topic = topic;
+            this.key = key;
+        }
+
         @Override
-        public byte[] serialize(T record) {
-            return AvroBytes.encode(record);
+        public ProducerRecord<byte[], byte[]> serialize(
+                T record, KafkaSinkContext context, Long eventTime) {
+            return new ProducerRecord<>(
+                    topic,
+                    null,
+                    null,
+                    key.of(record).getBytes(StandardCharsets.UTF_8),
+                    AvroBytes.encode(record));
         }
     }
 }

@@ -50,13 +50,25 @@ public final class EmbeddedKafka implements AutoCloseable {
         return start(protocol, 1);
     }
 
+    /**
+     * With the environment variable {@code EMBEDDED_KAFKA_KEEP_DIR} set to a directory, the
+     * brokers' data (log segments, metadata) goes under it and stays after close, for {@code
+     * kafka.tools.DumpLogSegments} to show what a failed test left on each broker.
+     */
     private static EmbeddedKafka start(SecurityProtocol protocol, int brokers) throws Exception {
         String replicas = Integer.toString(brokers);
         String minInSync = brokers > 1 ? "2" : "1";
+        TestKitNodes.Builder nodes = new TestKitNodes.Builder();
+        String keep = System.getenv("EMBEDDED_KAFKA_KEEP_DIR");
+        if (keep != null) {
+            java.nio.file.Path dir =
+                    java.nio.file.Files.createTempDirectory(java.nio.file.Path.of(keep), "kafka-");
+            System.err.println("EMBEDDED KAFKA DIR " + dir);
+            nodes.setBaseDirectory(dir);
+        }
         KafkaClusterTestKit cluster =
                 new KafkaClusterTestKit.Builder(
-                                new TestKitNodes.Builder()
-                                        .setCombined(brokers == 1)
+                                nodes.setCombined(brokers == 1)
                                         .setNumBrokerNodes(brokers)
                                         .setNumControllerNodes(1)
                                         .setBrokerSecurityProtocol(protocol)
@@ -69,6 +81,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                         .setConfigProp("transaction.state.log.min.isr", minInSync)
                         .setConfigProp("group.initial.rebalance.delay.ms", "0")
                         .setConfigProp("auto.create.topics.enable", "false")
+                        // time-based retention checked every second, not every 5 minutes: what a
+                        // production broker does to old-stamped records over a day happens within
+                        // a test (records stamped older than retention.ms are deleted)
+                        .setConfigProp("log.retention.check.interval.ms", "1000")
+                        .setDeleteOnClose(keep == null)
                         .build();
         cluster.format();
         cluster.startup();

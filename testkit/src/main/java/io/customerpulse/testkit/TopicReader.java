@@ -50,12 +50,27 @@ public final class TopicReader {
 
     /** Every committed value of {@code topic}, as bytes, up to the current end (30 s at most). */
     public static List<byte[]> values(Properties client, String topic) {
+        return read(client, topic, ConsumerRecord::value);
+    }
+
+    /**
+     * The Kafka timestamp of every committed record of {@code topic} (the record's {@code
+     * CreateTime} as its producer set it, or the broker's time with {@code LogAppendTime}).
+     */
+    public static List<Long> timestamps(Properties client, String topic) {
+        return read(client, topic, ConsumerRecord::timestamp);
+    }
+
+    private static <X> List<X> read(
+            Properties client,
+            String topic,
+            java.util.function.Function<ConsumerRecord<byte[], byte[]>, X> field) {
         Properties p = new Properties();
         p.putAll(client);
         p.put("isolation.level", "read_committed");
         p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
         p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        List<byte[]> out = new ArrayList<>();
+        List<X> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions =
                     consumer.partitionsFor(topic).stream()
@@ -68,7 +83,7 @@ public final class TopicReader {
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))
                     && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
+                    out.add(field.apply(r));
                 }
             }
         }

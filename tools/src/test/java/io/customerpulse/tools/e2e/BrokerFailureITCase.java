@@ -34,11 +34,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(420)
 @ExtendWith(LiveStack.class)
-@org.junit.jupiter.api.Disabled(
-        "loses committed Kafka outputs on a broker stop in about half the runs (163 of 1,231"
-                + " customer actions, always the same ones): cause not found, see"
-                + " docs/operations.md, 'a Kafka broker stops'; run it with"
-                + " -Dit.test=BrokerFailureITCase -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition")
 class BrokerFailureITCase {
     @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster();
 

@@ -375,6 +375,18 @@ final class LiveStack implements BeforeAllCallback {
                                 + transactionsOf(
                                         config.kafka(),
                                         config.kafka().topic(KafkaSettings.CUSTOMER_ACTIONS)));
+        // stamped when written, not with their event time: a broker's time-based retention would
+        // delete records stamped years ago at its next check (it runs every second here)
+        long started = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+        for (String output :
+                List.of(KafkaSettings.CUSTOMER_ACTIONS, KafkaSettings.SEGMENT_CHANGES)) {
+            assertThat(
+                            TopicReader.timestamps(
+                                    config.kafka().clientProperties(),
+                                    config.kafka().topic(output)))
+                    .as("Kafka timestamps of %s", output)
+                    .allMatch(t -> t >= started, "not before this test JVM started");
+        }
         Map<String, String> health = new TreeMap<>();
         Map<String, Integer> healthVersions = new HashMap<>();
         for (String line : Files.readAllLines(replay.resolve("seller_health.jsonl"))) {
