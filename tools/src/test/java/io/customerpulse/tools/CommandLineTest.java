@@ -8,6 +8,7 @@ import io.customerpulse.replay.Replay;
 import io.customerpulse.tools.bench.ProfileBenchmark;
 import io.customerpulse.tools.clv.FitCommand;
 import io.customerpulse.tools.importer.CdnowImporter;
+import io.customerpulse.tools.importer.ImportCommand;
 import io.customerpulse.tools.local.LocalStack;
 import io.customerpulse.tools.local.Soak;
 import java.io.PrintWriter;
@@ -29,6 +30,7 @@ class CommandLineTest {
                     Replay::new,
                     FitCommand::new,
                     CdnowImporter::new,
+                    ImportCommand::new,
                     Soak::new,
                     ProfileBenchmark::new,
                     CustomerPulseJob.Arguments::new);
@@ -72,7 +74,25 @@ class CommandLineTest {
         if (command instanceof CdnowImporter) {
             return List.of("x");
         }
+        if (command instanceof ImportCommand) {
+            return List.of("--format", "transactions", "x");
+        }
         return List.of();
+    }
+
+    @Test
+    void anImportNamesAFormatItDoesNotKnowAndAMissingFile() {
+        Outcome format = run(new ImportCommand(), "--format", "csv", "x.csv");
+        assertThat(format.code()).isEqualTo(2);
+        assertThat(format.err().strip())
+                .isEqualTo(
+                        "import: --format: 'csv' is none of transactions, amazon-orders,"
+                                + " shopify-orders");
+        Outcome file = run(new ImportCommand(), "--format", "transactions", "x.csv");
+        assertThat(file.err().strip()).isEqualTo("import: no such file: x.csv");
+        Outcome missing = run(new ImportCommand(), "x.csv");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--format");
     }
 
     @Test
