@@ -19,13 +19,24 @@ public final class EmbeddedFlink {
 
     private EmbeddedFlink() {}
 
-    /** flink-conf/config.yaml when present (else empty), with high availability off. */
+    /**
+     * flink-conf/config.yaml when present (else empty), with high availability off and no metric
+     * reporter.
+     */
     public static Configuration configuration() {
         String dir = System.getProperty(CONF_DIR_PROPERTY, "flink-conf");
-        Configuration conf =
+        Configuration file =
                 Files.isRegularFile(Path.of(dir, "config.yaml"))
                         ? GlobalConfiguration.loadConfiguration(dir)
                         : new Configuration();
+        Configuration conf = new Configuration();
+        file.toMap()
+                .forEach(
+                        (key, value) -> {
+                            if (!key.startsWith("metrics.reporter.")) {
+                                conf.setString(key, value);
+                            }
+                        });
         conf.set(HighAvailabilityOptions.HA_MODE, "NONE");
         return conf;
     }

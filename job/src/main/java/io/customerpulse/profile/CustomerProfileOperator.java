@@ -142,6 +142,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
 
     private transient org.apache.flink.metrics.MetricGroup actionMetrics;
     private transient Counter lateEvents;
+    private transient Counter churnAlerts;
     private transient Counter modelsRejected;
     private transient Counter stateReads;
     private transient Counter stateWrites;
@@ -254,6 +255,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
             actionsByStatus.put(status, actionMetrics.addGroup("status", status).counter("count"));
         }
         lateEvents = metrics.counter("lateEvents");
+        churnAlerts = metrics.counter("churnAlerts");
         modelsRejected = metrics.counter("clvModelsRejected");
         stateReads = metrics.counter("customerStateReads");
         stateWrites = metrics.counter("customerStateWrites");
@@ -262,6 +264,11 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         metrics.gauge("cachedCustomers", () -> cache.size());
         metrics.gauge("dirtyCustomers", () -> cache.dirtyCount());
         metrics.gauge("waitingEvents", () -> cache.waitingEvents());
+        // how far event time is behind the wall clock: a live job that falls behind (or a source
+        // that stalls the watermark) shows here; 0 before the first watermark
+        metrics.gauge(
+                "watermarkLagMs",
+                () -> time == Long.MIN_VALUE ? 0L : System.currentTimeMillis() - time);
         metrics.gauge(
                 "watermarkHeldByWallClockMs",
                 () ->
@@ -594,6 +601,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
 
         @Override
         public void churnAlert(ChurnAlert alert, long at) {
+            churnAlerts.inc();
             output.collect(Outputs.CHURN_ALERTS, new StreamRecord<>(alert, at));
         }
 

@@ -13,10 +13,17 @@ public final class Flink {
 
     /** One TaskManager with {@code slots} slots (a job of parallelism up to that). */
     public static MiniClusterExtension miniCluster(int slots) {
+        return miniCluster(slots, new org.apache.flink.configuration.Configuration());
+    }
+
+    /** The same with {@code cluster} settings (a metric reporter, say). */
+    public static MiniClusterExtension miniCluster(
+            int slots, org.apache.flink.configuration.Configuration cluster) {
         return new MiniClusterExtension(
                 new MiniClusterResourceConfiguration.Builder()
                         .setNumberTaskManagers(1)
                         .setNumberSlotsPerTaskManager(slots)
+                        .setConfiguration(cluster)
                         .build());
     }
 }

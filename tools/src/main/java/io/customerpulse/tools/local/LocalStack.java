@@ -188,6 +188,7 @@ public final class LocalStack implements Callable<Integer> {
                 flink.setString(
                         "execution.checkpointing.dir",
                         o.out.resolve("checkpoints").toAbsolutePath().toUri().toString());
+                int metricsPort = PrometheusEndpoint.enable(flink);
                 StreamExecutionEnvironment env =
                         StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
                 CustomerPulseJob.buildLive(env, config);
@@ -211,8 +212,11 @@ public final class LocalStack implements Callable<Integer> {
                         "PostgreSQL %s   (PGPASSWORD=%s psql -h localhost -p %d -U %s %s)%n",
                         jdbc, login.password(), postgres.port(), login.user(), DATABASE);
                 System.out.printf(
-                        "Flink      job %s, RocksDB, checkpoints every 2 s in %s%n%n",
+                        "Flink      job %s, RocksDB, checkpoints every 2 s in %s%n",
                         job.getJobID(), o.out.resolve("checkpoints"));
+                System.out.printf(
+                        "Metrics    http://localhost:%d/metrics   (Prometheus; docs/operations.md)%n%n",
+                        metricsPort);
 
                 AtomicLong produced = new AtomicLong();
                 AtomicLong simTime = new AtomicLong();

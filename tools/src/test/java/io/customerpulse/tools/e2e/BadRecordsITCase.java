@@ -12,6 +12,7 @@ import io.customerpulse.testing.EventJson;
 import io.customerpulse.testing.Flink;
 import io.customerpulse.testing.GeneratedEvents;
 import io.customerpulse.testkit.Sentinels;
+import io.customerpulse.tools.local.PrometheusEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @Timeout(300)
 @ExtendWith(LiveStack.class)
 class BadRecordsITCase {
-    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster();
+    /** Flink's Prometheus reporter on the MiniCluster, scraped as Prometheus would. */
+    private static final Configuration CLUSTER = new Configuration();
+
+    private static final int METRICS = PrometheusEndpoint.enable(CLUSTER);
+
+    private static final String OPERATOR = "flink_taskmanager_job_task_operator_";
+
+    @RegisterExtension static final MiniClusterExtension FLINK = Flink.miniCluster(2, CLUSTER);
 
     @Test
     void shouldAccountForEveryBadRecordWhileGoodTrafficFlows() throws Exception {
@@ -166,6 +174,58 @@ class BadRecordsITCase {
                     .containsExactlyInAnyOrderElementsOf(reasons);
             assertThat(job.getJobStatus().get())
                     .isEqualTo(org.apache.flink.api.common.JobStatus.RUNNING);
+            // the same, scraped from Flink's Prometheus reporter as Prometheus would
+            Scrape scrape = Scrape.of(METRICS);
+            Map<String, Long> byReason = new java.util.TreeMap<>();
+            reasons.forEach(r -> byReason.merge(r, 1L, Long::sum));
+            byReason.forEach(
+                    (reason, n) ->
+                            assertThat(
+                                            scrape.sum(
+                                                    OPERATOR + "deadLetters_reason_count",
+                                                    Map.of("reason", reason)))
+                                    .as("dead letters %s", reason)
+                                    .isEqualTo(n.doubleValue()));
+            assertThat(scrape.sum(OPERATOR + "deadLettered", Map.of()))
+                    .isEqualTo((double) reasons.size());
+            assertThat(scrape.sum(OPERATOR + "lateEvents", Map.of())).isEqualTo(1.0);
+            // the generated stream's own repeats of an event id (not ad events: those have their
+            // own de-duplication) and the corpus's duplicate
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            long repeats =
+                    good.stream()
+                            .map(LiveStack::readTree)
+                            .filter(n -> !n.get("type").asText().equals("ad"))
+                            .filter(n -> !seen.add(n.get("event_id").asText()))
+                            .count();
+            assertThat(scrape.sum(OPERATOR + "duplicatesDropped", Map.of()))
+                    .isEqualTo(repeats + 1.0);
+            assertThat(scrape.sum("flink_jobmanager_job_numRestarts", Map.of())).isZero();
+            assertThat(scrape.count(OPERATOR + "watermarkLagMs")).isPositive();
+            assertThat(scrape.sum(OPERATOR + "actions_status_count", Map.of("status", "DUE")))
+                    .isPositive();
+            // every churn alert counted once: the metric equals the committed topic
+            awaitEqual(
+                    "churn alerts: the metric and the committed topic",
+                    (double)
+                            readCommitted(
+                                            config.kafka().topic(KafkaSettings.CHURN_ALERTS),
+                                            io.customerpulse.avro.ChurnAlert.class)
+                                    .size(),
+                    () -> Scrape.of(METRICS).sum(OPERATOR + "churnAlerts", Map.of()));
+            // every metric and label the alert rules select is served by the running job
+            java.util.Set<String> selectors =
+                    AlertSelectors.of(Path.of("deploy/prometheus/customer-pulse-alerts.yml"));
+            assertThat(selectors).hasSizeGreaterThanOrEqualTo(9);
+            assertThat(
+                            AlertSelectors.matches(
+                                    scrape, OPERATOR + "numRecordsIn{operator_name=\"no_such\"}"))
+                    .isFalse();
+            for (String selector : selectors) {
+                assertThat(AlertSelectors.matches(scrape, selector))
+                        .as("alert rule selector %s in the scrape", selector)
+                        .isTrue();
+            }
             // valid but odd input was accepted
             Map<String, String> odd =
                     query(
