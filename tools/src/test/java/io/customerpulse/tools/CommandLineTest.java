@@ -31,6 +31,7 @@ class CommandLineTest {
                     FitCommand::new,
                     CdnowImporter::new,
                     ImportCommand::new,
+                    io.customerpulse.tools.bench.DashboardBenchmark::new,
                     Soak::new,
                     ProfileBenchmark::new,
                     CustomerPulseJob.Arguments::new);

@@ -169,7 +169,10 @@ class EventTimeITCase {
         Map<String, String> settings = liveSettings(prefix);
         settings.put("kafka.bounded", "true");
         settings.put("watermark.max-out-of-orderness", "1 h");
-        settings.put("watermark.idleness", "500 ms");
+        // 2 s, not less: a source whose first fetch takes longer than the idleness is taken for
+        // an empty partition (left out of the watermark) and its backlog comes late; with 500 ms
+        // a slow start of the returns source did that once in a CI run (docs/operations.md)
+        settings.put("watermark.idleness", "2 s");
         JobConfig config = JobConfig.parse(settings);
         Topics.create(config.kafka(), 1, (short) 1);
         GeneratedEvents generated = new GeneratedEvents(22, 3_000, START, Duration.ofDays(150));
@@ -180,7 +183,7 @@ class EventTimeITCase {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         assertThat(took)
                 .as("the backlog takes longer than the idleness")
-                .isGreaterThan(Duration.ofSeconds(2));
+                .isGreaterThan(Duration.ofSeconds(4));
         await( // the final commit's markers reach the partitions just after the job has finished
                 "the churn alerts committed",
                 () ->

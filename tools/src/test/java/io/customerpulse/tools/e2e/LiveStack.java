@@ -375,6 +375,18 @@ final class LiveStack implements BeforeAllCallback {
                                 + transactionsOf(
                                         config.kafka(),
                                         config.kafka().topic(KafkaSettings.CUSTOMER_ACTIONS)));
+        // the dashboard views from the aggregates the triggers keep equal the scans of every row,
+        // before and after the deltas are folded into the totals
+        for (int pass = 0; pass < 2; pass++) {
+            for (String[] view : DASHBOARD_VIEWS) {
+                assertThat(rows(db, "SELECT * FROM " + view[0] + " ORDER BY " + view[1]))
+                        .as("view %s equal to %s_exact", view[0], view[0])
+                        .isEqualTo(
+                                rows(db, "SELECT * FROM " + view[0] + "_exact ORDER BY " + view[1]))
+                        .isNotEmpty();
+            }
+            rows(db, "SELECT dashboard_rollup()");
+        }
         // stamped when written, not with their event time: a broker's time-based retention would
         // delete records stamped years ago at its next check (it runs every second here)
         long started = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
@@ -436,6 +448,33 @@ final class LiveStack implements BeforeAllCallback {
     }
 
     // --- helpers ---------------------------------------------------------------------------
+
+    /** Each dashboard view with an order of its rows. */
+    private static final String[][] DASHBOARD_VIEWS = {
+        {"segment_counts", "segment"},
+        {"segment_counts_daily", "day, segment"},
+        {"clv_distribution", "bucket"},
+        {"gmv_concentration", "customers"},
+        {"cohort_retention", "cohort"}
+    };
+
+    /** Every row of a query, each as its columns' text. */
+    static List<List<String>> rows(String db, String sql) throws Exception {
+        List<List<String>> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(db);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            int n = r.getMetaData().getColumnCount();
+            while (r.next()) {
+                List<String> row = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    row.add(r.getString(i));
+                }
+                out.add(row);
+            }
+        }
+        return out;
+    }
 
     /**
      * Publishes replay-format lines as Avro to their input topics; a line that is not JSON goes to
