@@ -125,6 +125,40 @@ public final class LocalPostgres implements AutoCloseable {
         return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
     }
 
+    /**
+     * A login role that can only read {@code database}: SELECT on every table and view of its
+     * public schema, those {@code owner} creates later (the job's migrations) included, and nothing
+     * else. For the dashboard. Returns its login (after {@link #requirePasswords}: a password is
+     * required).
+     */
+    public Login readOnlyRole(String database, String role, String owner)
+            throws java.sql.SQLException {
+        String password = newPassword();
+        try (java.sql.Connection c =
+                        java.sql.DriverManager.getConnection(superuserUrl("postgres"));
+                java.sql.Statement s = c.createStatement()) {
+            s.execute(
+                    "CREATE ROLE \""
+                            + role
+                            + "\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"
+                            + password
+                            + "'");
+            s.execute("GRANT CONNECT ON DATABASE \"" + database + "\" TO \"" + role + "\"");
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(superuserUrl(database));
+                java.sql.Statement s = c.createStatement()) {
+            s.execute("GRANT USAGE ON SCHEMA public TO \"" + role + "\"");
+            s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO \"" + role + "\"");
+            s.execute(
+                    "ALTER DEFAULT PRIVILEGES FOR ROLE \""
+                            + owner
+                            + "\" IN SCHEMA public GRANT SELECT ON TABLES TO \""
+                            + role
+                            + "\"");
+        }
+        return new Login(role, password);
+    }
+
     /** JDBC URL of database {@code name}, created if missing. */
     public String database(String name) throws java.sql.SQLException {
         try (java.sql.Connection c =

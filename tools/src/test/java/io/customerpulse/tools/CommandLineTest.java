@@ -32,6 +32,7 @@ class CommandLineTest {
                     CdnowImporter::new,
                     ImportCommand::new,
                     io.customerpulse.tools.bench.DashboardBenchmark::new,
+                    io.customerpulse.tools.dashboard.DashboardCommand::new,
                     Soak::new,
                     ProfileBenchmark::new,
                     CustomerPulseJob.Arguments::new);
@@ -74,6 +75,9 @@ class CommandLineTest {
         }
         if (command instanceof CdnowImporter) {
             return List.of("x");
+        }
+        if (command instanceof io.customerpulse.tools.dashboard.DashboardCommand) {
+            return List.of("--jdbc-url", "jdbc:postgresql://localhost/x");
         }
         if (command instanceof ImportCommand) {
             return List.of("--format", "transactions", "x");

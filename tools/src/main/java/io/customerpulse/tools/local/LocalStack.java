@@ -68,6 +68,20 @@ public final class LocalStack implements Callable<Integer> {
 
     static final String JOB_ROLE = "customer_pulse_job";
 
+    /** The dashboard on port 8088, or a free one when that is taken. */
+    private static io.customerpulse.tools.dashboard.DashboardServer dashboard(
+            String jdbc, LocalPostgres.Login reader) throws java.io.IOException {
+        for (int port : new int[] {8088, 0}) {
+            try {
+                return new io.customerpulse.tools.dashboard.DashboardServer(
+                        "127.0.0.1", port, jdbc, reader.properties(), Duration.ofSeconds(5));
+            } catch (java.net.BindException taken) {
+                // the next
+            }
+        }
+        throw new IllegalStateException("no port for the dashboard");
+    }
+
     @Option(
             names = "--duration",
             paramLabel = "DURATION",
@@ -178,6 +192,9 @@ public final class LocalStack implements Callable<Integer> {
                 System.setProperty(PostgresSettings.PASSWORD_PROPERTY, login.password());
                 String jdbc = postgres.url(DATABASE);
                 Properties dbLogin = login.properties();
+                // the dashboard reads as a role that can only read
+                LocalPostgres.Login reader =
+                        postgres.readOnlyRole(DATABASE, "customer_pulse_reader", JOB_ROLE);
                 Map<String, String> settings =
                         o.settings(kafka.bootstrapServers(), jdbc, login.user());
                 JobConfig config = JobConfig.parse(settings);
@@ -215,8 +232,13 @@ public final class LocalStack implements Callable<Integer> {
                         "Flink      job %s, RocksDB, checkpoints every 2 s in %s%n",
                         job.getJobID(), o.out.resolve("checkpoints"));
                 System.out.printf(
-                        "Metrics    http://localhost:%d/metrics   (Prometheus; docs/operations.md)%n%n",
+                        "Metrics    http://localhost:%d/metrics   (Prometheus; docs/operations.md)%n",
                         metricsPort);
+                io.customerpulse.tools.dashboard.DashboardServer dashboard =
+                        dashboard(jdbc, reader);
+                System.out.printf(
+                        "Dashboard  %s   (refreshes every 5 s; docs/dashboard.md)%n%n",
+                        dashboard.url());
 
                 AtomicLong produced = new AtomicLong();
                 AtomicLong simTime = new AtomicLong();
@@ -246,6 +268,7 @@ public final class LocalStack implements Callable<Integer> {
                                     + ")");
                 }
                 job.cancel().get();
+                dashboard.close();
                 System.out.println("\nstopping ...");
             } finally {
                 System.out.println("stopped: Kafka, PostgreSQL and Flink are down.");
