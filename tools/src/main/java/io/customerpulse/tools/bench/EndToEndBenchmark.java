@@ -101,6 +101,19 @@ public final class EndToEndBenchmark {
             settings.put("watermark.wall-clock-max-delay", bound.toMillis() + " ms");
             JobConfig config = JobConfig.parse(withJobOptions(settings));
             Topics.create(config.kafka(), 2, (short) 1);
+            io.customerpulse.postgres.Migrations.migrate(config.postgres());
+            if (o.containsKey("--no-dashboard-triggers")) { // what the V6 aggregates cost
+                try (java.sql.Connection c =
+                                java.sql.DriverManager.getConnection(config.postgres().url());
+                        java.sql.Statement s = c.createStatement()) {
+                    s.execute(
+                            "ALTER TABLE customer_profile DISABLE TRIGGER"
+                                    + " customer_profile_dashboard");
+                    s.execute(
+                            "ALTER TABLE segment_change DISABLE TRIGGER segment_change_dashboard");
+                }
+                System.out.println("e2e: the dashboard aggregates' triggers are off");
+            }
 
             Configuration flink = EmbeddedFlink.configuration();
             flink.setString(

@@ -142,6 +142,11 @@ public final class ProfileBenchmark implements Callable<Integer> {
             description = "e2e: sample every task's watermark (a diagnosis)")
     boolean watermarks;
 
+    @Option(
+            names = "--no-dashboard-triggers",
+            description = "e2e: the dashboard aggregates' triggers off (what they cost the job)")
+    boolean noDashboardTriggers;
+
     @Option(names = "--flink", paramLabel = "K=V,...", description = "Flink settings to try")
     String flink;
 
@@ -186,6 +191,9 @@ public final class ProfileBenchmark implements Callable<Integer> {
         }
         if (watermarks) {
             o.put("--watermarks", "on");
+        }
+        if (noDashboardTriggers) {
+            o.put("--no-dashboard-triggers", "on");
         }
         for (String kvs : new String[] {flink, job}) {
             if (kvs != null && !kvs.matches("([^=,]+=[^,]*)(,[^=,]+=[^,]*)*")) {
