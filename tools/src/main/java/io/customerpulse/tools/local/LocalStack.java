@@ -68,6 +68,37 @@ public final class LocalStack implements Callable<Integer> {
 
     static final String JOB_ROLE = "customer_pulse_job";
 
+    /**
+     * Fits and publishes a CLV model once enough customers exist (every 15 s until then), so that
+     * predicted CLV shows in a local run.
+     */
+    private static void fitWhenReady(
+            JobConfig config, java.util.concurrent.atomic.AtomicBoolean stopping) {
+        while (!stopping.get()) {
+            try {
+                Thread.sleep(15_000);
+                io.customerpulse.avro.ClvModel m =
+                        ClvAutoFit.tryOnce(
+                                config,
+                                java.time.LocalDate.now(java.time.ZoneOffset.UTC),
+                                Instant.now(),
+                                io.customerpulse.tools.clv.FitCommand.MIN_CUSTOMERS,
+                                io.customerpulse.tools.clv.FitCommand.MIN_REPEAT_CUSTOMERS);
+                if (m != null) {
+                    System.out.printf(
+                            "CLV model  %s fitted on %,d customers (%,d with a repeat purchase) and"
+                                    + " published: predicted CLV from each customer's next step%n",
+                            m.getModelId(), m.getCustomers(), m.getRepeatCustomers());
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                System.err.println("CLV model: not published (" + e.getMessage() + ")");
+            }
+        }
+    }
+
     /** The dashboard on port 8088, or a free one when that is taken. */
     private static io.customerpulse.tools.dashboard.DashboardServer dashboard(
             String jdbc, LocalPostgres.Login reader) throws java.io.IOException {
@@ -247,6 +278,9 @@ public final class LocalStack implements Callable<Integer> {
                                 () -> feed(config.kafka(), produced, simTime, stopping), "feeder");
                 feeder.setDaemon(true);
                 feeder.start();
+                Thread fitter = new Thread(() -> fitWhenReady(config, stopping), "clv-fit");
+                fitter.setDaemon(true);
+                fitter.start();
 
                 long deadline =
                         o.duration == null ? Long.MAX_VALUE : started + o.duration.toMillis();
