@@ -4,9 +4,6 @@ import io.customerpulse.config.Cli;
 import io.customerpulse.json.AvroJson;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -63,17 +59,8 @@ public final class CdnowImporter implements Callable<Integer> {
         if (!Files.isRegularFile(in)) {
             throw new Cli.UsageError("no such file: " + in);
         }
-        if (outFile != null) {
-            try (Writer w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
-                System.err.println(convert(in, w) + " orders written to " + outFile);
-            }
-        } else {
-            PrintStream stdout = new PrintStream(System.out, false, StandardCharsets.UTF_8);
-            Writer w = new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8);
-            int n = convert(in, w);
-            w.flush();
-            System.err.println(n + " orders written");
-        }
+        int n = ExportFiles.write(outFile, w -> convert(in, w));
+        System.err.println(n + " orders written" + (outFile == null ? "" : " to " + outFile));
         return 0;
     }
 
@@ -142,8 +129,6 @@ public final class CdnowImporter implements Callable<Integer> {
     }
 
     private static BufferedReader reader(Path in) throws IOException {
-        InputStream raw = Files.newInputStream(in);
-        InputStream s = in.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-        return new BufferedReader(new InputStreamReader(s, StandardCharsets.US_ASCII));
+        return ExportFiles.reader(in, StandardCharsets.US_ASCII);
     }
 }

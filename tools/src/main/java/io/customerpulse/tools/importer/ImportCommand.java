@@ -1,13 +1,9 @@
 package io.customerpulse.tools.importer;
 
 import io.customerpulse.config.Cli;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +12,6 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -172,16 +167,7 @@ public final class ImportCommand implements Callable<Integer> {
                             + ": nothing written");
             return 1;
         }
-        int n;
-        if (outFile != null) {
-            try (Writer w = Files.newBufferedWriter(outFile, StandardCharsets.UTF_8)) {
-                n = events.write(w);
-            }
-        } else {
-            Writer w = new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8);
-            n = events.write(w);
-            w.flush();
-        }
+        int n = ExportFiles.write(outFile, events::write);
         err.println(
                 n
                         + " events ("
@@ -226,8 +212,6 @@ public final class ImportCommand implements Callable<Integer> {
     }
 
     private static Reader reader(Path in) throws IOException {
-        InputStream raw = Files.newInputStream(in);
-        InputStream s = in.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
-        return new BufferedReader(new InputStreamReader(s, StandardCharsets.UTF_8));
+        return ExportFiles.reader(in, StandardCharsets.UTF_8);
     }
 }
