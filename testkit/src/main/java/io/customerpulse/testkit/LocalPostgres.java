@@ -33,15 +33,35 @@ public final class LocalPostgres implements AutoCloseable {
      */
     public static LocalPostgres startKeepingData(Path workDir, Path dataDir, int port)
             throws IOException {
+        return startKeepingData(workDir, dataDir, port, null);
+    }
+
+    /**
+     * As {@link #startKeepingData(Path, Path, int)}, on data whose server already asks for
+     * passwords ({@link #requirePasswords} ran on it before): {@code superuserPassword} is the
+     * superuser's, which the start-up check and {@link #database} log in with.
+     */
+    public static LocalPostgres startKeepingData(
+            Path workDir, Path dataDir, int port, String superuserPassword) throws IOException {
         Files.createDirectories(workDir);
         Files.createDirectories(dataDir);
-        return new LocalPostgres(
+        EmbeddedPostgres.Builder builder =
                 EmbeddedPostgres.builder()
                         .setOverrideWorkingDirectory(workDir.toFile())
                         .setDataDirectory(dataDir)
                         .setCleanDataDirectory(false)
-                        .setPort(port)
-                        .start());
+                        .setPort(port);
+        if (superuserPassword != null) {
+            builder.setConnectConfig("password", superuserPassword);
+        }
+        LocalPostgres server = new LocalPostgres(builder.start());
+        server.superPassword = superuserPassword;
+        return server;
+    }
+
+    /** The superuser's password once {@link #requirePasswords} ran (to start it again). */
+    public String superuserPassword() {
+        return superPassword;
     }
 
     /** A login: a role and its password. */

@@ -7,15 +7,19 @@ import io.customerpulse.config.Cli;
 import io.customerpulse.replay.Replay;
 import io.customerpulse.tools.bench.ProfileBenchmark;
 import io.customerpulse.tools.clv.FitCommand;
+import io.customerpulse.tools.dashboard.DashboardCommand;
 import io.customerpulse.tools.importer.CdnowImporter;
 import io.customerpulse.tools.importer.ImportCommand;
 import io.customerpulse.tools.local.LocalStack;
 import io.customerpulse.tools.local.Soak;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
@@ -130,6 +134,44 @@ class CommandLineTest {
                 .isEqualTo("fit-clv: --from: no such file: /nope (or give 'postgres')");
         assertThat(run(new Replay(), "--input", "/nope", "--out", "x").err().strip())
                 .isEqualTo("replay: --input: no such file: /nope");
+    }
+
+    @Test
+    void aKeptRunIsNeverOverwrittenOrResumedByMistake(@TempDir Path dir) throws Exception {
+        assertThat(run(new LocalStack(), "--resume", "--fresh").err().strip())
+                .isEqualTo("run: --resume and --fresh exclude each other");
+        assertThat(run(new LocalStack(), "--resume", "--seed", "3").err().strip())
+                .isEqualTo(
+                        "run: --resume continues the kept run's own traffic and topics: --seed,"
+                                + " --input and --partitions cannot change them");
+        Outcome nothing = run(new LocalStack(), "--resume", "--out", dir.toString());
+        assertThat(nothing.code()).isEqualTo(2);
+        assertThat(nothing.err().strip())
+                .isEqualTo("run: --resume: " + dir + " holds no run to continue");
+        Files.writeString(dir.resolve("stack.properties"), "started-at=2026-12-07T09:00:00Z\n");
+        Outcome kept = run(new LocalStack(), "--out", dir.toString());
+        assertThat(kept.code()).isEqualTo(2);
+        assertThat(kept.err().strip())
+                .isEqualTo(
+                        "run: "
+                                + dir
+                                + " holds the run started 2026-12-07T09:00:00Z: --resume continues"
+                                + " it, --fresh deletes it and starts anew (or give --out another"
+                                + " directory)");
+        assertThat(kept.out()).doesNotContain("Kafka");
+        assertThat(dir.resolve("stack.properties")).exists();
+    }
+
+    @Test
+    void theDashboardTakesADatabaseOrAKeptRunNotBoth(@TempDir Path dir) {
+        DashboardCommand both = new DashboardCommand();
+        Outcome two = run(both, "--jdbc-url", "jdbc:postgresql://localhost/x", "--data", "d");
+        assertThat(two.code()).isEqualTo(2);
+        assertThat(two.err()).contains("mutually exclusive");
+        assertThat(run(new DashboardCommand(), "--data", "/nope").err().strip())
+                .isEqualTo("dashboard: --data: no such directory: /nope");
+        assertThat(run(new DashboardCommand(), "--data", dir.toString()).err().strip())
+                .isEqualTo("dashboard: --data: " + dir + " holds no run of scripts/run");
     }
 
     @Test

@@ -1,17 +1,24 @@
 package io.customerpulse.tools.dashboard;
 
 import io.customerpulse.config.Cli;
+import io.customerpulse.tools.local.LocalData;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code scripts/dashboard --jdbc-url URL}: the dashboard on its own, against any database the job
  * writes. The password comes from the environment ({@code CUSTOMER_PULSE_DASHBOARD_PASSWORD}),
- * never the command line.
+ * never the command line. {@code scripts/dashboard --data DIR}: the same over what a local stack
+ * kept in its directory ({@code scripts/run --out}), with its database started again and its
+ * read-only role.
  */
 @Command(
         name = "dashboard",
@@ -21,13 +28,28 @@ public final class DashboardCommand implements Callable<Integer> {
     /** The environment variable with the database password. */
     public static final String PASSWORD_ENV = "CUSTOMER_PULSE_DASHBOARD_PASSWORD";
 
-    @Option(names = "--jdbc-url", required = true, description = "the job's database")
-    String jdbcUrl;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Database database;
+
+    /** Which database: a server's, or the one a local stack kept. */
+    static final class Database {
+        @Option(names = "--jdbc-url", required = true, description = "the job's database")
+        String jdbcUrl;
+
+        @Option(
+                names = "--data",
+                required = true,
+                paramLabel = "DIR",
+                description =
+                        "the directory of a local stack's run (scripts/run --out, e.g. out/local):"
+                                + " starts its database again")
+        Path data;
+    }
 
     @Option(
             names = "--user",
             defaultValue = "customer_pulse_reader",
-            description = "a read-only role (default ${DEFAULT-VALUE})")
+            description = "a read-only role, with --jdbc-url (default ${DEFAULT-VALUE})")
     String user;
 
     @Option(
@@ -51,18 +73,55 @@ public final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (database.data != null) {
+            return fromLocalData(database.data);
+        }
         Properties login = new Properties();
         login.setProperty("user", user);
         String password = System.getenv(PASSWORD_ENV);
         if (password != null) {
             login.setProperty("password", password);
         }
-        try (DashboardServer server = new DashboardServer(bind, port, jdbcUrl, login, refresh)) {
-            System.out.println("dashboard " + server.url() + "   (Ctrl-C stops it)");
-            CountDownLatch stop = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-            stop.await();
+        serve(database.jdbcUrl, login, "");
+        return 0;
+    }
+
+    private int fromLocalData(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            throw new Cli.UsageError("--data: no such directory: " + dir);
+        }
+        try (LocalData data = LocalData.open(dir)) {
+            if (!data.hasRun()) {
+                throw new Cli.UsageError("--data: " + dir + " holds no run of scripts/run");
+            }
+            try (LocalData.Database db = data.database()) {
+                serve(db.url(), db.reader().properties(), "PostgreSQL " + db.psql() + "\n");
+            }
         }
         return 0;
+    }
+
+    /** Serves until Ctrl-C (then returns, so that what was started stops before the JVM exits). */
+    private void serve(String jdbcUrl, Properties login, String before) throws Exception {
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook =
+                new Thread(
+                        () -> {
+                            stop.countDown();
+                            try {
+                                done.await(30, TimeUnit.SECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (DashboardServer server = new DashboardServer(bind, port, jdbcUrl, login, refresh)) {
+            System.out.print(before);
+            System.out.println("Dashboard  " + server.url() + "   (Ctrl-C stops it)");
+            stop.await();
+        } finally {
+            done.countDown();
+        }
     }
 }

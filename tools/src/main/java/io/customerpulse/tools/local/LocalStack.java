@@ -12,9 +12,10 @@ import io.customerpulse.kafka.KafkaSettings;
 import io.customerpulse.kafka.KafkaSources;
 import io.customerpulse.kafka.Topics;
 import io.customerpulse.postgres.PostgresSettings;
-import io.customerpulse.testkit.EmbeddedKafka;
+import io.customerpulse.testkit.LocalKafka;
 import io.customerpulse.testkit.LocalPostgres;
 import io.customerpulse.testkit.TrafficGenerator;
+import io.customerpulse.tools.dashboard.DashboardServer;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,15 +33,22 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +59,9 @@ import picocli.CommandLine.Option;
  * embedded Flink (RocksDB, checkpoints, exactly-once Kafka sinks) and feeds it — from the traffic
  * generator in time-lapse (simulated days per second, so churn shows within a minute) or from a
  * file. Prints progress, where to connect, and a summary read from the dashboard views; stops
- * everything on Ctrl-C or after {@code --duration}.
+ * everything on Ctrl-C or after {@code --duration}. Everything stays in the run's directory ({@link
+ * LocalData}): {@code --resume} continues the run, the job from the savepoint it stopped with (or
+ * its last checkpoint), the traffic after what the input topics already hold.
  */
 @Command(
         name = "run",
@@ -63,11 +73,6 @@ import picocli.CommandLine.Option;
                     + " where to connect and a summary; stops on Ctrl-C or after --duration."
         })
 public final class LocalStack implements Callable<Integer> {
-    /** The local stack's database, and the role the job connects as (not a superuser). */
-    static final String DATABASE = "customer_pulse";
-
-    static final String JOB_ROLE = "customer_pulse_job";
-
     /**
      * Fits and publishes a CLV model once enough customers exist (every 15 s until then), so that
      * predicted CLV shows in a local run.
@@ -94,17 +99,19 @@ public final class LocalStack implements Callable<Integer> {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                System.err.println("CLV model: not published (" + e.getMessage() + ")");
+                if (!stopping.get()) { // stopping: the database may be gone already
+                    System.err.println("CLV model: not published (" + e.getMessage() + ")");
+                }
             }
         }
     }
 
     /** The dashboard on port 8088, or a free one when that is taken. */
-    private static io.customerpulse.tools.dashboard.DashboardServer dashboard(
-            String jdbc, LocalPostgres.Login reader) throws java.io.IOException {
+    private static DashboardServer dashboard(String jdbc, LocalPostgres.Login reader)
+            throws java.io.IOException {
         for (int port : new int[] {8088, 0}) {
             try {
-                return new io.customerpulse.tools.dashboard.DashboardServer(
+                return new DashboardServer(
                         "127.0.0.1", port, jdbc, reader.properties(), Duration.ofSeconds(5));
             } catch (java.net.BindException taken) {
                 // the next
@@ -133,8 +140,8 @@ public final class LocalStack implements Callable<Integer> {
             description = "simulated days per second of the generator (default: ${DEFAULT-VALUE})")
     double daysPerSecond;
 
-    @Option(names = "--seed", defaultValue = "42", description = "generator seed")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N", description = "generator seed (default: 42)")
+    Long seed;
 
     @Option(
             names = "--input",
@@ -146,11 +153,29 @@ public final class LocalStack implements Callable<Integer> {
     int parallelism;
 
     @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            description = "partitions of each topic, set by the first run (default: 2)")
+    Integer partitions;
+
+    @Option(
             names = "--out",
             paramLabel = "DIR",
             defaultValue = "out/local",
-            description = "database files, checkpoints (default: ${DEFAULT-VALUE})")
+            description =
+                    "the run's directory, kept after it: database, broker data, checkpoints"
+                            + " (default: ${DEFAULT-VALUE})")
     Path out;
+
+    @Option(
+            names = "--resume",
+            description =
+                    "continue the run kept in --out: the job from where it stopped, the same"
+                            + " traffic from where it stopped")
+    boolean resume;
+
+    @Option(names = "--fresh", description = "delete the run kept in --out and start anew")
+    boolean fresh;
 
     @Mixin JobParameterOptions parameters = new JobParameterOptions();
 
@@ -169,8 +194,21 @@ public final class LocalStack implements Callable<Integer> {
         if (input != null && !Files.isRegularFile(input)) {
             throw new Cli.UsageError("--input: no such file: " + input);
         }
+        if (partitions != null && partitions < 1) {
+            throw new Cli.UsageError("--partitions must be at least 1, got " + partitions);
+        }
+        if (resume && fresh) {
+            throw new Cli.UsageError("--resume and --fresh exclude each other");
+        }
+        if (resume && (seed != null || input != null || partitions != null)) {
+            throw new Cli.UsageError(
+                    "--resume continues the kept run's own traffic and topics: --seed, --input"
+                            + " and --partitions cannot change them");
+        }
         // every job parameter is checked before Kafka and PostgreSQL start
-        JobConfig.parse(settings("localhost:9092", "jdbc:postgresql://localhost/check", JOB_ROLE));
+        JobConfig.parse(
+                settings(
+                        "localhost:9092", "jdbc:postgresql://localhost/check", LocalData.JOB_ROLE));
         new LocalStack.Run(this).run();
         return 0;
     }
@@ -195,7 +233,40 @@ public final class LocalStack implements Callable<Integer> {
     private record Run(LocalStack o) {
 
         void run() throws Exception {
-            Files.createDirectories(o.out);
+            try (LocalData data = LocalData.open(o.out)) {
+                if (data.hasRun() && !o.resume && !o.fresh) {
+                    throw new Cli.UsageError(
+                            o.out
+                                    + " holds the run started "
+                                    + data.get("started-at")
+                                    + ": --resume continues it, --fresh deletes it and starts anew"
+                                    + " (or give --out another directory)");
+                }
+                if (o.resume && !data.hasRun()) {
+                    throw new Cli.UsageError("--resume: " + o.out + " holds no run to continue");
+                }
+                if (o.fresh) {
+                    data.clear();
+                }
+                if (!o.resume) {
+                    data.put("started-at", Instant.now().toString());
+                    data.put(
+                            "partitions",
+                            Integer.toString(o.partitions == null ? 2 : o.partitions));
+                    if (o.input == null) {
+                        data.put("seed", Long.toString(o.seed == null ? 42 : o.seed));
+                        data.put(
+                                "generator-start",
+                                Instant.now().minus(Duration.ofDays(150)).toString());
+                    } else {
+                        data.put("input", o.input.toAbsolutePath().toString());
+                    }
+                }
+                run(data);
+            }
+        }
+
+        void run(LocalData data) throws Exception {
             CountDownLatch stop = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(1);
             AtomicBoolean stopping = new AtomicBoolean();
@@ -205,7 +276,7 @@ public final class LocalStack implements Callable<Integer> {
                             () -> {
                                 stop.countDown();
                                 try {
-                                    done.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                                    done.await(90, TimeUnit.SECONDS);
                                 } catch (InterruptedException e) {
                                     Thread.currentThread().interrupt();
                                 }
@@ -214,28 +285,50 @@ public final class LocalStack implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             long started = System.currentTimeMillis();
 
-            System.out.println("starting Kafka and PostgreSQL ...");
-            try (EmbeddedKafka kafka = EmbeddedKafka.start();
-                    LocalPostgres postgres = LocalPostgres.start(o.out.resolve("postgres"))) {
+            System.out.println(
+                    (o.resume ? "resuming the run in " : "starting a run in ")
+                            + o.out
+                            + ": Kafka and PostgreSQL ...");
+            try (LocalKafka kafka = data.kafka();
+                    LocalData.Database db = data.database()) {
                 // as in production: passwords, and the job as a role that is not a superuser
                 // (its password reaches the job's writers as a system property of this process)
-                LocalPostgres.Login login = postgres.requirePasswords(DATABASE, JOB_ROLE);
-                System.setProperty(PostgresSettings.PASSWORD_PROPERTY, login.password());
-                String jdbc = postgres.url(DATABASE);
-                Properties dbLogin = login.properties();
-                // the dashboard reads as a role that can only read
-                LocalPostgres.Login reader =
-                        postgres.readOnlyRole(DATABASE, "customer_pulse_reader", JOB_ROLE);
+                System.setProperty(PostgresSettings.PASSWORD_PROPERTY, db.job().password());
+                String jdbc = db.url();
+                Properties dbLogin = db.job().properties();
                 Map<String, String> settings =
-                        o.settings(kafka.bootstrapServers(), jdbc, login.user());
+                        o.settings(kafka.bootstrapServers(), jdbc, db.job().user());
                 JobConfig config = JobConfig.parse(settings);
-                Topics.create(config.kafka(), 2, (short) 1);
+                Topics.create(config.kafka(), Integer.parseInt(data.get("partitions")), (short) 1);
+                long published = o.resume ? publishedInputs(config.kafka()) : 0;
 
                 Configuration flink = EmbeddedFlink.configuration();
+                // --resume needs RocksDB state and the last checkpoint kept after a cancel
+                flink.setString("state.backend.type", "rocksdb");
+                flink.setString(
+                        "execution.checkpointing.externalized-checkpoint-retention",
+                        "RETAIN_ON_CANCELLATION");
                 flink.setString("execution.checkpointing.interval", "2 s");
                 flink.setString(
                         "execution.checkpointing.dir",
-                        o.out.resolve("checkpoints").toAbsolutePath().toUri().toString());
+                        data.checkpoints().toAbsolutePath().toUri().toString());
+                String restored = "a new job";
+                if (o.resume) {
+                    Optional<Path> snapshot = data.latestSnapshot();
+                    if (snapshot.isPresent()) {
+                        // the resumed job owns the snapshot (deletes it once its own supersede it)
+                        flink.setString(
+                                "execution.state-recovery.path",
+                                snapshot.get().toAbsolutePath().toUri().toString());
+                        flink.setString("execution.state-recovery.claim-mode", "CLAIM");
+                        data.deleteSnapshotsBut(snapshot.get());
+                        restored = "resumed from " + data.dir.relativize(snapshot.get());
+                    } else {
+                        restored =
+                                "no checkpoint was kept: the job starts over from the first input"
+                                        + " (its Kafka outputs repeat)";
+                    }
+                }
                 int metricsPort = PrometheusEndpoint.enable(flink);
                 StreamExecutionEnvironment env =
                         StreamExecutionEnvironment.createLocalEnvironment(o.parallelism, flink);
@@ -256,26 +349,37 @@ public final class LocalStack implements Callable<Integer> {
                                 KafkaSettings.CAMPAIGN_METRICS,
                                 KafkaSettings.LATE_EVENTS,
                                 KafkaSettings.DEAD_LETTER));
+                System.out.printf("PostgreSQL %s   (%s)%n", jdbc, db.psql());
                 System.out.printf(
-                        "PostgreSQL %s   (PGPASSWORD=%s psql -h localhost -p %d -U %s %s)%n",
-                        jdbc, login.password(), postgres.port(), login.user(), DATABASE);
-                System.out.printf(
-                        "Flink      job %s, RocksDB, checkpoints every 2 s in %s%n",
-                        job.getJobID(), o.out.resolve("checkpoints"));
+                        "Flink      job %s (%s), RocksDB, checkpoints every 2 s in %s%n",
+                        job.getJobID(), restored, data.checkpoints());
                 System.out.printf(
                         "Metrics    http://localhost:%d/metrics   (Prometheus; docs/operations.md)%n",
                         metricsPort);
-                io.customerpulse.tools.dashboard.DashboardServer dashboard =
-                        dashboard(jdbc, reader);
+                DashboardServer dashboard = dashboard(jdbc, db.reader());
                 System.out.printf(
-                        "Dashboard  %s   (refreshes every 5 s; docs/dashboard.md)%n%n",
+                        "Dashboard  %s   (refreshes every 5 s; docs/dashboard.md)%n",
                         dashboard.url());
+                if (published > 0) {
+                    System.out.printf(
+                            "Traffic    %,d events published before; continuing after them%n",
+                            published);
+                }
+                System.out.println();
 
-                AtomicLong produced = new AtomicLong();
+                AtomicLong produced = new AtomicLong(published);
                 AtomicLong simTime = new AtomicLong();
+                Iterator<String> events =
+                        data.get("input") == null
+                                ? generated(
+                                        Long.parseLong(data.get("seed")),
+                                        Instant.parse(data.get("generator-start")),
+                                        published)
+                                : fromFile(Path.of(data.get("input")), published);
                 Thread feeder =
                         new Thread(
-                                () -> feed(config.kafka(), produced, simTime, stopping), "feeder");
+                                () -> feed(config.kafka(), events, produced, simTime, stopping),
+                                "feeder");
                 feeder.setDaemon(true);
                 feeder.start();
                 Thread fitter = new Thread(() -> fitWhenReady(config, stopping), "clv-fit");
@@ -285,12 +389,13 @@ public final class LocalStack implements Callable<Integer> {
                 long deadline =
                         o.duration == null ? Long.MAX_VALUE : started + o.duration.toMillis();
                 while (System.currentTimeMillis() < deadline && stop.getCount() > 0) {
-                    stop.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    stop.await(5, TimeUnit.SECONDS);
                     progress(jdbc, dbLogin, produced.get(), simTime.get(), started);
                 }
                 stopping.set(true);
                 feeder.join(5_000);
-                Thread.sleep(4_000); // a last checkpoint commits the final Kafka transactions
+                stopJob(job, data);
+                dashboard.close();
                 progress(jdbc, dbLogin, produced.get(), simTime.get(), started);
                 try {
                     summary(jdbc, dbLogin, config.reportingCurrency());
@@ -301,11 +406,14 @@ public final class LocalStack implements Callable<Integer> {
                                     + e.getMessage()
                                     + ")");
                 }
-                job.cancel().get();
-                dashboard.close();
                 System.out.println("\nstopping ...");
             } finally {
                 System.out.println("stopped: Kafka, PostgreSQL and Flink are down.");
+                System.out.printf(
+                        "kept in %s: scripts/run --resume%s continues this run;"
+                                + " scripts/dashboard --data %s serves its dashboard and psql"
+                                + " without the job%n",
+                        o.out, o.out.equals(Path.of("out/local")) ? "" : " --out " + o.out, o.out);
                 done.countDown();
                 if (stop.getCount() > 0) {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -313,8 +421,38 @@ public final class LocalStack implements Callable<Integer> {
             }
         }
 
+        /**
+         * Stops the job with a savepoint in the run's directory, which --resume starts from (its
+         * final Kafka transactions and table writes are committed with it). When that fails —
+         * Ctrl-C in a terminal stops PostgreSQL too — cancels it: --resume then starts from its
+         * last retained checkpoint.
+         */
+        void stopJob(JobClient job, LocalData data) throws Exception {
+            try {
+                String savepoint =
+                        job.stopWithSavepoint(
+                                        false,
+                                        data.savepoints().toAbsolutePath().toUri().toString(),
+                                        SavepointFormatType.CANONICAL)
+                                .get(60, TimeUnit.SECONDS);
+                System.out.println("\njob stopped with savepoint " + savepoint);
+            } catch (Exception e) {
+                System.out.println(
+                        "\nno savepoint ("
+                                + e.getMessage()
+                                + "): --resume starts from the last checkpoint");
+                job.cancel().get();
+            }
+        }
+
+        /**
+         * Publishes the events at --rate. A line that is no event (not JSON, no known type, a field
+         * that does not decode) goes to the orders topic as it is, as a broken producer's would:
+         * the job dead-letters it, as a replay of the file does.
+         */
         void feed(
                 KafkaSettings kafka,
+                Iterator<String> events,
                 AtomicLong produced,
                 AtomicLong simTime,
                 AtomicBoolean stopping) {
@@ -323,26 +461,50 @@ public final class LocalStack implements Callable<Integer> {
             p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
             p.put("linger.ms", "20");
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p)) {
-                Iterator<JsonNode> events = o.input == null ? generated() : fromFile();
                 long t0 = System.nanoTime();
+                long first = produced.get();
                 while (!stopping.get() && events.hasNext()) {
-                    JsonNode n = events.next();
-                    producer.send(AvroBytes.inputRecord(kafka, n, null, null));
-                    simTime.set(Instant.parse(n.get("event_time").asText()).toEpochMilli());
-                    long n0 = produced.incrementAndGet();
+                    String line = events.next();
+                    ProducerRecord<String, byte[]> record;
+                    try {
+                        JsonNode n = AvroJson.MAPPER.readTree(line);
+                        record = AvroBytes.inputRecord(kafka, n, null, null);
+                        simTime.set(Instant.parse(n.get("event_time").asText()).toEpochMilli());
+                    } catch (Exception noEvent) {
+                        record =
+                                new ProducerRecord<>(
+                                        kafka.topic(KafkaSettings.ORDERS),
+                                        null,
+                                        line.getBytes(StandardCharsets.UTF_8));
+                    }
+                    producer.send(record);
+                    long n0 = produced.incrementAndGet() - first;
                     long ahead = (long) (n0 / o.rate * 1e9) - (System.nanoTime() - t0);
                     if (ahead > 1_000_000) {
                         Thread.sleep(ahead / 1_000_000);
                     }
+                }
+                if (!events.hasNext()) {
+                    System.out.printf(
+                            "input      all published (%,d events); the run goes on until"
+                                    + " --duration or Ctrl-C%n",
+                            produced.get());
                 }
             } catch (Exception e) {
                 System.err.println("feeder stopped: " + e);
             }
         }
 
-        Iterator<JsonNode> generated() {
-            Instant start = Instant.now().minus(Duration.ofDays(150));
-            TrafficGenerator g = new TrafficGenerator(o.seed, start, 8);
+        /**
+         * The generator's traffic after its first {@code skip} events, in time-lapse: simulated
+         * time runs at most --days-per-second from the first event on, and never past now.
+         */
+        Iterator<String> generated(long seed, Instant start, long skip) {
+            TrafficGenerator g = new TrafficGenerator(seed, start, 8);
+            for (long i = 0; i < skip; i++) {
+                g.next();
+            }
+            long simStart = skip == 0 ? start.toEpochMilli() : g.peekTime();
             long wallStart = System.currentTimeMillis();
             return new Iterator<>() {
                 @Override
@@ -351,51 +513,62 @@ public final class LocalStack implements Callable<Integer> {
                 }
 
                 @Override
-                public JsonNode next() {
-                    // simulated time runs at most o.daysPerSecond ahead of the start, and never
-                    // past
-                    // now
-                    long simLimit =
-                            Math.min(
-                                    System.currentTimeMillis(),
-                                    start.toEpochMilli()
-                                            + (long)
-                                                    ((System.currentTimeMillis() - wallStart)
-                                                            * o.daysPerSecond
-                                                            * 86_400));
-                    while (g.peekTime() > simLimit) {
+                public String next() {
+                    while (g.peekTime() > simLimit()) {
                         try {
                             Thread.sleep(20);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         }
-                        simLimit =
-                                Math.min(
-                                        System.currentTimeMillis(),
-                                        start.toEpochMilli()
-                                                + (long)
-                                                        ((System.currentTimeMillis() - wallStart)
-                                                                * o.daysPerSecond
-                                                                * 86_400));
                     }
-                    return AvroJson.MAPPER.valueToTree(g.next());
+                    try {
+                        return AvroJson.MAPPER.writeValueAsString(g.next());
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+
+                private long simLimit() {
+                    long elapsed = System.currentTimeMillis() - wallStart;
+                    return Math.min(
+                            System.currentTimeMillis(),
+                            simStart + (long) (elapsed * o.daysPerSecond * 86_400));
                 }
             };
         }
 
-        Iterator<JsonNode> fromFile() throws java.io.IOException {
-            BufferedReader r = Files.newBufferedReader(o.input, StandardCharsets.UTF_8);
-            return r.lines()
-                    .filter(l -> !l.isBlank())
-                    .map(
-                            l -> {
-                                try {
-                                    return AvroJson.MAPPER.readTree(l);
-                                } catch (Exception e) {
-                                    throw new IllegalArgumentException("not JSON: " + l, e);
-                                }
-                            })
-                    .iterator();
+        /** The non-blank lines of {@code file} after the first {@code skip}. */
+        Iterator<String> fromFile(Path file, long skip) throws java.io.IOException {
+            if (!Files.isRegularFile(file)) {
+                throw new Cli.UsageError("--resume: the run's input is gone: " + file);
+            }
+            BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+            return r.lines().filter(l -> !l.isBlank()).skip(skip).iterator();
+        }
+    }
+
+    /** How many events the input topics hold: what the runs of a kept stack published. */
+    public static long publishedInputs(KafkaSettings kafka) throws Exception {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            List<String> topics = KafkaSources.INPUTS.stream().map(kafka::topic).toList();
+            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get()
+                    .forEach(
+                            (name, d) ->
+                                    d.partitions()
+                                            .forEach(
+                                                    p ->
+                                                            ends.put(
+                                                                    new TopicPartition(
+                                                                            name, p.partition()),
+                                                                    OffsetSpec.latest())));
+            long sum = 0;
+            for (var e : admin.listOffsets(ends).all().get().values()) {
+                sum += e.offset();
+            }
+            return sum;
         }
     }
 
