@@ -118,6 +118,10 @@ public enum ConfigKey {
             "actions.max-deliveries",
             "100",
             "delivered orders remembered per customer for review requests; past it the oldest decided one is forgotten first, then the oldest waiting one (its request never made)"),
+    ALERTS_MAX_AGE(
+            "alerts.max-age",
+            "24 h",
+            "a churn alert or customer action due more than this behind the wall clock when it is emitted (a backlog, a bootstrap or a replay catching up) carries stale = true: a record of what was due, which an executor skips"),
     HEALTH_MAX_NEGATIVE_RATE(
             "seller-health.max-negative-feedback-rate",
             "0.005",

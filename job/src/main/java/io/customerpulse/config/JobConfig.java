@@ -42,6 +42,7 @@ public record JobConfig(
         DedupSettings dedup,
         SegmentThresholds segments,
         ActionSettings actions,
+        Duration alertsMaxAge,
         SellerHealthSettings sellerHealth,
         int maxReturnedOrderIds,
         ProfileCacheSettings profileCache,
@@ -228,6 +229,7 @@ public record JobConfig(
                         positive(ConfigKey.REMINDER_MIN_AFTER_ORDER, v),
                         positive(ConfigKey.REMINDER_DEFAULT_GAP, v),
                         integer(ConfigKey.MAX_DELIVERIES, v.get(ConfigKey.MAX_DELIVERIES), 1)),
+                positive(ConfigKey.ALERTS_MAX_AGE, v),
                 new SellerHealthSettings(
                         fraction(ConfigKey.HEALTH_MAX_NEGATIVE_RATE, v),
                         fraction(ConfigKey.HEALTH_MIN_POSITIVE_SHARE, v),
@@ -323,6 +325,7 @@ public record JobConfig(
                 dedup,
                 segments,
                 actions,
+                alertsMaxAge,
                 sellerHealth,
                 maxReturnedOrderIds,
                 profileCache,

@@ -62,12 +62,12 @@ public final class PostgresSinks implements PulseSinks {
 
     static final String UPSERT_ACTION =
             "INSERT INTO customer_action (action_id, customer_id, marketplace, action, due_at,"
-                    + " order_id, priority, status, reason) VALUES (?,?,?,?,?,?,?,?,?)"
+                    + " order_id, priority, status, reason, stale) VALUES (?,?,?,?,?,?,?,?,?,?)"
                     + " ON CONFLICT (action_id) DO UPDATE SET customer_id = EXCLUDED.customer_id,"
                     + " marketplace = EXCLUDED.marketplace, action = EXCLUDED.action,"
                     + " due_at = EXCLUDED.due_at, order_id = EXCLUDED.order_id,"
                     + " priority = EXCLUDED.priority, status = EXCLUDED.status,"
-                    + " reason = EXCLUDED.reason, written_at = now()";
+                    + " reason = EXCLUDED.reason, stale = EXCLUDED.stale, written_at = now()";
 
     static final String UPSERT_SELLER_HEALTH =
             "INSERT INTO seller_health (marketplace, day, orders_90d, feedback_90d,"
@@ -220,6 +220,7 @@ public final class PostgresSinks implements PulseSinks {
         ps.setString(7, a.getPriority());
         ps.setString(8, a.getStatus());
         ps.setString(9, a.getReason());
+        ps.setBoolean(10, a.getStale());
     }
 
     static void profile(PreparedStatement ps, CustomerProfile p) throws SQLException {

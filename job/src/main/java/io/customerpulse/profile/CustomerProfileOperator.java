@@ -107,6 +107,9 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private final boolean live;
     private final long wallClockTolerance;
 
+    /** alerts.max-age: a churn alert or action due further behind the wall clock is stale. */
+    private final long alertsMaxAge;
+
     private transient ValueState<Customer> state;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient BroadcastState<String, ClvModel> models;
@@ -143,6 +146,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private transient org.apache.flink.metrics.MetricGroup actionMetrics;
     private transient Counter lateEvents;
     private transient Counter churnAlerts;
+    transient Counter staleOutputs; // read by StaleOutputsTest
     private transient Counter modelsRejected;
     private transient Counter stateReads;
     private transient Counter stateWrites;
@@ -154,12 +158,14 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
             ClvSettings clvSettings,
             ProfileCacheSettings cacheSettings,
             boolean live,
-            long wallClockToleranceMillis) {
+            long wallClockToleranceMillis,
+            long alertsMaxAgeMillis) {
         this.steps = steps;
         this.clvSettings = clvSettings;
         this.cacheSettings = cacheSettings;
         this.live = live;
         this.wallClockTolerance = wallClockToleranceMillis;
+        this.alertsMaxAge = alertsMaxAgeMillis;
     }
 
     /** The operator as the job configures it. */
@@ -169,7 +175,8 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
                 config.clv(),
                 config.profileCache(),
                 !config.replayMode(),
-                config.watermarks().wallClockTolerance().toMillis());
+                config.watermarks().wallClockTolerance().toMillis(),
+                config.alertsMaxAge().toMillis());
     }
 
     @Override
@@ -256,6 +263,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         }
         lateEvents = metrics.counter("lateEvents");
         churnAlerts = metrics.counter("churnAlerts");
+        staleOutputs = metrics.counter("staleAlertsAndActions");
         modelsRejected = metrics.counter("clvModelsRejected");
         stateReads = metrics.counter("customerStateReads");
         stateWrites = metrics.counter("customerStateWrites");
@@ -602,6 +610,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         @Override
         public void churnAlert(ChurnAlert alert, long at) {
             churnAlerts.inc();
+            alert.setStale(isStale(alert.getAt().toEpochMilli()));
             output.collect(Outputs.CHURN_ALERTS, new StreamRecord<>(alert, at));
         }
 
@@ -613,7 +622,21 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         @Override
         public void action(CustomerAction action, long at) {
             actionsByStatus.get(action.getStatus()).inc();
+            action.setStale(isStale(action.getDueAt().toEpochMilli()));
             output.collect(Outputs.CUSTOMER_ACTIONS, new StreamRecord<>(action, at));
+        }
+
+        /**
+         * DESIGN 13: due more than alerts.max-age behind the wall clock as it is emitted — a
+         * backlog, a bootstrap or a replay of history catching up — so not to be acted on. The same
+         * rule in both modes (a replay of history is history).
+         */
+        private boolean isStale(long dueAt) {
+            boolean stale = wallClock() - dueAt > alertsMaxAge;
+            if (stale) {
+                staleOutputs.inc();
+            }
+            return stale;
         }
 
         @Override

@@ -213,6 +213,28 @@ class BadRecordsITCase {
                                             io.customerpulse.avro.ChurnAlert.class)
                                     .size(),
                     () -> Scrape.of(METRICS).sum(OPERATOR + "churnAlerts", Map.of()));
+            // stale (2024 data, days behind the wall clock): the metric counts each stale alert
+            // and action once, as the committed topic and the table hold them
+            String db = config.postgres().url();
+            awaitEqual(
+                    "stale alerts and actions: the metric, the topic and the table",
+                    (double)
+                            (readCommitted(
+                                                    config.kafka()
+                                                            .topic(KafkaSettings.CHURN_ALERTS),
+                                                    io.customerpulse.avro.ChurnAlert.class)
+                                            .stream()
+                                            .filter(io.customerpulse.avro.ChurnAlert::getStale)
+                                            .count()
+                                    + Long.parseLong(
+                                            rows(
+                                                            db,
+                                                            "SELECT count(*) FROM customer_action"
+                                                                    + " WHERE stale")
+                                                    .get(0)
+                                                    .get(0))),
+                    () -> Scrape.of(METRICS).sum(OPERATOR + "staleAlertsAndActions", Map.of()));
+            assertThat(scrape.sum(OPERATOR + "staleAlertsAndActions", Map.of())).isPositive();
             // every metric and label the alert rules select is served by the running job
             java.util.Set<String> selectors =
                     AlertSelectors.of(Path.of("deploy/prometheus/customer-pulse-alerts.yml"));
