@@ -33,16 +33,24 @@ public final class LocalPostgres implements AutoCloseable {
      */
     public static LocalPostgres startKeepingData(Path workDir, Path dataDir, int port)
             throws IOException {
-        return startKeepingData(workDir, dataDir, port, null);
+        return startKeepingData(workDir, dataDir, port, null, true);
     }
 
     /**
-     * As {@link #startKeepingData(Path, Path, int)}, on data whose server already asks for
-     * passwords ({@link #requirePasswords} ran on it before): {@code superuserPassword} is the
-     * superuser's, which the start-up check and {@link #database} log in with.
+     * As {@link #startKeepingData(Path, Path, int)}, for a process that stops the server itself
+     * before it exits (the local stack: its Ctrl-C waits until everything is stopped), so no
+     * shutdown hook of the driver's stops it first, under the job that still writes to it. {@code
+     * superuserPassword}: null the first time; after {@link #requirePasswords} ran on the data, the
+     * superuser's password, which the start-up check and {@link #database} log in with.
      */
     public static LocalPostgres startKeepingData(
             Path workDir, Path dataDir, int port, String superuserPassword) throws IOException {
+        return startKeepingData(workDir, dataDir, port, superuserPassword, false);
+    }
+
+    private static LocalPostgres startKeepingData(
+            Path workDir, Path dataDir, int port, String superuserPassword, boolean hook)
+            throws IOException {
         Files.createDirectories(workDir);
         Files.createDirectories(dataDir);
         EmbeddedPostgres.Builder builder =
@@ -50,6 +58,7 @@ public final class LocalPostgres implements AutoCloseable {
                         .setOverrideWorkingDirectory(workDir.toFile())
                         .setDataDirectory(dataDir)
                         .setCleanDataDirectory(false)
+                        .setRegisterShutdownHook(hook)
                         .setPort(port);
         if (superuserPassword != null) {
             builder.setConnectConfig("password", superuserPassword);

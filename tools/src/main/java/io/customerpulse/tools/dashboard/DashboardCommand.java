@@ -1,14 +1,13 @@
 package io.customerpulse.tools.dashboard;
 
 import io.customerpulse.config.Cli;
+import io.customerpulse.tools.local.CtrlC;
 import io.customerpulse.tools.local.LocalData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -73,20 +72,24 @@ public final class DashboardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (database.data != null) {
-            return fromLocalData(database.data);
+        // Ctrl-C: what this started (a kept database) stops before the JVM exits
+        try (CtrlC ctrlC = new CtrlC(Duration.ofSeconds(30))) {
+            if (database.data != null) {
+                fromLocalData(database.data, ctrlC);
+                return 0;
+            }
+            Properties login = new Properties();
+            login.setProperty("user", user);
+            String password = System.getenv(PASSWORD_ENV);
+            if (password != null) {
+                login.setProperty("password", password);
+            }
+            serve(database.jdbcUrl, login, "", ctrlC);
         }
-        Properties login = new Properties();
-        login.setProperty("user", user);
-        String password = System.getenv(PASSWORD_ENV);
-        if (password != null) {
-            login.setProperty("password", password);
-        }
-        serve(database.jdbcUrl, login, "");
         return 0;
     }
 
-    private int fromLocalData(Path dir) throws Exception {
+    private void fromLocalData(Path dir, CtrlC ctrlC) throws Exception {
         if (!Files.isDirectory(dir)) {
             throw new Cli.UsageError("--data: no such directory: " + dir);
         }
@@ -95,33 +98,18 @@ public final class DashboardCommand implements Callable<Integer> {
                 throw new Cli.UsageError("--data: " + dir + " holds no run of scripts/run");
             }
             try (LocalData.Database db = data.database()) {
-                serve(db.url(), db.reader().properties(), "PostgreSQL " + db.psql() + "\n");
+                serve(db.url(), db.reader().properties(), "PostgreSQL " + db.psql() + "\n", ctrlC);
             }
         }
-        return 0;
     }
 
-    /** Serves until Ctrl-C (then returns, so that what was started stops before the JVM exits). */
-    private void serve(String jdbcUrl, Properties login, String before) throws Exception {
-        CountDownLatch stop = new CountDownLatch(1);
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook =
-                new Thread(
-                        () -> {
-                            stop.countDown();
-                            try {
-                                done.await(30, TimeUnit.SECONDS);
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        });
-        Runtime.getRuntime().addShutdownHook(hook);
+    /** Serves until Ctrl-C. */
+    private void serve(String jdbcUrl, Properties login, String before, CtrlC ctrlC)
+            throws Exception {
         try (DashboardServer server = new DashboardServer(bind, port, jdbcUrl, login, refresh)) {
             System.out.print(before);
             System.out.println("Dashboard  " + server.url() + "   (Ctrl-C stops it)");
-            stop.await();
-        } finally {
-            done.countDown();
+            ctrlC.await();
         }
     }
 }

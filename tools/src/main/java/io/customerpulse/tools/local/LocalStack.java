@@ -36,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -267,22 +266,9 @@ public final class LocalStack implements Callable<Integer> {
         }
 
         void run(LocalData data) throws Exception {
-            CountDownLatch stop = new CountDownLatch(1);
-            CountDownLatch done = new CountDownLatch(1);
             AtomicBoolean stopping = new AtomicBoolean();
-            // Ctrl-C: let the main thread stop the job, the broker and the database before exit
-            Thread hook =
-                    new Thread(
-                            () -> {
-                                stop.countDown();
-                                try {
-                                    done.await(90, TimeUnit.SECONDS);
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            },
-                            "ctrl-c");
-            Runtime.getRuntime().addShutdownHook(hook);
+            // Ctrl-C: the main thread stops the job, the broker and the database before exit
+            CtrlC ctrlC = new CtrlC(Duration.ofSeconds(90));
             long started = System.currentTimeMillis();
 
             System.out.println(
@@ -388,8 +374,8 @@ public final class LocalStack implements Callable<Integer> {
 
                 long deadline =
                         o.duration == null ? Long.MAX_VALUE : started + o.duration.toMillis();
-                while (System.currentTimeMillis() < deadline && stop.getCount() > 0) {
-                    stop.await(5, TimeUnit.SECONDS);
+                while (System.currentTimeMillis() < deadline && !ctrlC.requested()) {
+                    ctrlC.await(Duration.ofSeconds(5));
                     progress(jdbc, dbLogin, produced.get(), simTime.get(), started);
                 }
                 stopping.set(true);
@@ -414,10 +400,7 @@ public final class LocalStack implements Callable<Integer> {
                                 + " scripts/dashboard --data %s serves its dashboard and psql"
                                 + " without the job%n",
                         o.out, o.out.equals(Path.of("out/local")) ? "" : " --out " + o.out, o.out);
-                done.countDown();
-                if (stop.getCount() > 0) {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                }
+                ctrlC.close();
             }
         }
 
