@@ -69,7 +69,9 @@ import picocli.CommandLine.Option;
         description = {
             "The whole of customer-pulse on this machine: a Kafka broker, PostgreSQL and the job on"
                     + " an embedded Flink, fed generated traffic in time-lapse (or a file); prints"
-                    + " where to connect and a summary; stops on Ctrl-C or after --duration."
+                    + " where to connect and a summary; stops on Ctrl-C or after --duration and"
+                    + " keeps the run in --out: --resume continues it, scripts/dashboard --data"
+                    + " shows it."
         })
 public final class LocalStack implements Callable<Integer> {
     /**
