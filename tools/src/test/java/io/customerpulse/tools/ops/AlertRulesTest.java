@@ -21,7 +21,7 @@ class AlertRulesTest {
     @Test
     void shouldBeValidRules() throws Exception {
         String out = promtool("check", "rules", "customer-pulse-alerts.yml");
-        assertThat(out).contains("SUCCESS: 10 rules found");
+        assertThat(out).contains("SUCCESS: 11 rules found");
     }
 
     @Test
