@@ -120,12 +120,7 @@ public final class LocalPostgres implements AutoCloseable {
         try (java.sql.Connection c =
                         java.sql.DriverManager.getConnection(superuserUrl("postgres"));
                 java.sql.Statement s = c.createStatement()) {
-            s.execute(
-                    "CREATE ROLE \""
-                            + role
-                            + "\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"
-                            + rolePassword
-                            + "'");
+            createLoginRole(s, role, rolePassword);
             s.execute("ALTER DATABASE \"" + database + "\" OWNER TO \"" + role + "\"");
             s.execute("ALTER ROLE postgres PASSWORD '" + superuser + "'");
             String hba;
@@ -148,6 +143,17 @@ public final class LocalPostgres implements AutoCloseable {
         return new Login(role, rolePassword);
     }
 
+    /** A role that can log in with {@code password} and create nothing (no superuser). */
+    private static void createLoginRole(java.sql.Statement s, String role, String password)
+            throws java.sql.SQLException {
+        s.execute(
+                "CREATE ROLE \""
+                        + role
+                        + "\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"
+                        + password
+                        + "'");
+    }
+
     private static String newPassword() {
         byte[] random = new byte[18];
         new java.security.SecureRandom().nextBytes(random);
@@ -166,12 +172,7 @@ public final class LocalPostgres implements AutoCloseable {
         try (java.sql.Connection c =
                         java.sql.DriverManager.getConnection(superuserUrl("postgres"));
                 java.sql.Statement s = c.createStatement()) {
-            s.execute(
-                    "CREATE ROLE \""
-                            + role
-                            + "\" LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '"
-                            + password
-                            + "'");
+            createLoginRole(s, role, password);
             s.execute("GRANT CONNECT ON DATABASE \"" + database + "\" TO \"" + role + "\"");
         }
         try (java.sql.Connection c = java.sql.DriverManager.getConnection(superuserUrl(database));
