@@ -20,9 +20,15 @@ public final class AttributionLedger implements Serializable {
     private final AttributionSettings settings;
     private final long window;
     private final long returnWindow;
+    private final int maxCredited;
 
-    public AttributionLedger(AttributionSettings settings) {
+    /**
+     * @param maxCredited credited orders kept per customer (retention.max-credited-orders); past it
+     *     the oldest is forgotten, and a later return of it is not reported to its campaigns
+     */
+    public AttributionLedger(AttributionSettings settings, int maxCredited) {
         this.settings = settings;
+        this.maxCredited = maxCredited;
         this.window = settings.window().toMillis();
         this.returnWindow = settings.returnWindow().toMillis();
     }
@@ -90,6 +96,9 @@ public final class AttributionLedger implements Serializable {
             i--;
         }
         credited.add(i, new CreditedOrder(order.getOrderId(), at, campaigns, clickAt, amounts));
+        if (credited.size() > maxCredited) {
+            credited.remove(0);
+        }
     }
 
     /**

@@ -53,7 +53,7 @@ public enum ConfigKey {
     DEDUP_MAX_IDS(
             "dedup.max-ids",
             "1000",
-            "cap on remembered event ids per customer (oldest are forgotten first)"),
+            "cap on remembered event ids per customer; past it the oldest tenth is forgotten at once"),
     DEDUP_ORDER_RETENTION(
             "dedup.order-retention",
             "90 d",
@@ -61,7 +61,7 @@ public enum ConfigKey {
     DEDUP_MAX_ORDER_IDS(
             "dedup.max-order-ids",
             "1000",
-            "cap on remembered orders per customer (oldest are forgotten first)"),
+            "cap on remembered orders per customer; past it the oldest tenth is forgotten at once"),
     CHURN_AFTER("segments.churn-after", "60 d", "inactivity after which a customer is CHURN_RISK"),
     ORDERS_WINDOW("segments.orders-window", "90 d", "window of orders_90d"),
     HV_MIN_ORDERS(
@@ -122,6 +122,22 @@ public enum ConfigKey {
             "alerts.max-age",
             "24 h",
             "a churn alert or customer action due more than this behind the wall clock when it is emitted (a backlog, a bootstrap or a replay catching up) carries stale = true: a record of what was due, which an executor skips"),
+    RETENTION_INACTIVE_AFTER(
+            "retention.inactive-after",
+            "730 d",
+            "a customer with no event for this long is expired by their own timer: state and timers cleared, the last profile kept with expired_at; a later event starts a new history"),
+    RETENTION_MAX_ORDERS_90D(
+            "retention.max-orders-90d",
+            "1000",
+            "order times kept per customer for orders_90d; past it the oldest is forgotten at once, so orders_90d reads this at most"),
+    RETENTION_MAX_CREDITED_ORDERS(
+            "retention.max-credited-orders",
+            "200",
+            "credited orders kept per customer for the return window; past it the oldest is forgotten, and a return of it is not reported to its campaigns"),
+    RETENTION_MAX_WAITING_EVENTS(
+            "retention.max-waiting-events",
+            "1000",
+            "events of one customer waiting for the watermark; past it the earliest is applied at once (the customer steps ahead of the watermark), and events arriving behind it are late"),
     HEALTH_MAX_NEGATIVE_RATE(
             "seller-health.max-negative-feedback-rate",
             "0.005",

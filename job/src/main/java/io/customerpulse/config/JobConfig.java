@@ -43,6 +43,7 @@ public record JobConfig(
         SegmentThresholds segments,
         ActionSettings actions,
         Duration alertsMaxAge,
+        RetentionSettings retention,
         SellerHealthSettings sellerHealth,
         int maxReturnedOrderIds,
         ProfileCacheSettings profileCache,
@@ -185,6 +186,24 @@ public record JobConfig(
                             + v.get(ConfigKey.RETURN_WINDOW)
                             + "): refunds are capped only while the order is remembered");
         }
+        Duration inactiveAfter = positive(ConfigKey.RETENTION_INACTIVE_AFTER, v);
+        for (ConfigKey window :
+                List.of(
+                        ConfigKey.CHURN_AFTER,
+                        ConfigKey.ORDERS_WINDOW,
+                        ConfigKey.DEDUP_ORDER_RETENTION,
+                        ConfigKey.RETURN_WINDOW)) {
+            if (inactiveAfter.compareTo(duration(window, v.get(window))) <= 0) {
+                // expiry clears the state these windows read: it must come after all of them
+                throw new ConfigException(
+                        ConfigKey.RETENTION_INACTIVE_AFTER.key(),
+                        "must be longer than "
+                                + window.key()
+                                + " ("
+                                + v.get(window)
+                                + "): a customer is expired only after every window has ended");
+            }
+        }
         String asOf = v.get(ConfigKey.AS_OF);
         return new JobConfig(
                 mode.equals("replay"),
@@ -230,6 +249,20 @@ public record JobConfig(
                         positive(ConfigKey.REMINDER_DEFAULT_GAP, v),
                         integer(ConfigKey.MAX_DELIVERIES, v.get(ConfigKey.MAX_DELIVERIES), 1)),
                 positive(ConfigKey.ALERTS_MAX_AGE, v),
+                new RetentionSettings(
+                        inactiveAfter,
+                        integer(
+                                ConfigKey.RETENTION_MAX_ORDERS_90D,
+                                v.get(ConfigKey.RETENTION_MAX_ORDERS_90D),
+                                1),
+                        integer(
+                                ConfigKey.RETENTION_MAX_CREDITED_ORDERS,
+                                v.get(ConfigKey.RETENTION_MAX_CREDITED_ORDERS),
+                                1),
+                        integer(
+                                ConfigKey.RETENTION_MAX_WAITING_EVENTS,
+                                v.get(ConfigKey.RETENTION_MAX_WAITING_EVENTS),
+                                1)),
                 new SellerHealthSettings(
                         fraction(ConfigKey.HEALTH_MAX_NEGATIVE_RATE, v),
                         fraction(ConfigKey.HEALTH_MIN_POSITIVE_SHARE, v),
@@ -326,6 +359,7 @@ public record JobConfig(
                 segments,
                 actions,
                 alertsMaxAge,
+                retention,
                 sellerHealth,
                 maxReturnedOrderIds,
                 profileCache,

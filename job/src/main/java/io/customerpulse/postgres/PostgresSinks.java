@@ -22,8 +22,9 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
  * Writes the dashboard tables through Flink's JDBC sink, batched, each from a thread of its own
  * ({@link BackgroundJdbcSink}: the task thread only hands rows over). Every statement is
  * idempotent, so the at-least-once sink replaying a batch after a failure never double-counts or
- * moves a row backwards: profiles and campaign days are upserted only when the incoming version is
- * newer; segment changes are inserted once per natural key.
+ * moves a row backwards: profiles are upserted only when the incoming (updated_at, version) is
+ * newer (a customer's new history after an expiry starts at version 1 again), campaign days when
+ * the incoming version is newer; segment changes are inserted once per natural key.
  */
 public final class PostgresSinks implements PulseSinks {
     static final String UPSERT_PROFILE =
@@ -32,8 +33,8 @@ public final class PostgresSinks implements PulseSinks {
                     + " first_order_at, last_order_at, last_interaction_at, repeat_gap_days,"
                     + " acquisition_campaign, cac_minor, segment, segment_since, version, updated_at,"
                     + " repeat_purchases, repeat_value_minor, expected_orders_90d, p_alive,"
-                    + " predicted_clv_minor, clv_model)"
-                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+                    + " predicted_clv_minor, clv_model, expired_at)"
+                    + " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
                     + " ON CONFLICT (customer_id) DO UPDATE SET currency = EXCLUDED.currency,"
                     + " orders_total = EXCLUDED.orders_total, gmv_minor = EXCLUDED.gmv_minor,"
                     + " refunds_minor = EXCLUDED.refunds_minor,"
@@ -52,8 +53,11 @@ public final class PostgresSinks implements PulseSinks {
                     + " repeat_value_minor = EXCLUDED.repeat_value_minor,"
                     + " expected_orders_90d = EXCLUDED.expected_orders_90d,"
                     + " p_alive = EXCLUDED.p_alive, predicted_clv_minor = EXCLUDED.predicted_clv_minor,"
-                    + " clv_model = EXCLUDED.clv_model, written_at = now()"
-                    + " WHERE customer_profile.version < EXCLUDED.version";
+                    + " clv_model = EXCLUDED.clv_model, expired_at = EXCLUDED.expired_at,"
+                    + " written_at = now()"
+                    // the newer step wins; a history after an expiry starts at version 1 again
+                    + " WHERE (customer_profile.updated_at, customer_profile.version)"
+                    + " < (EXCLUDED.updated_at, EXCLUDED.version)";
 
     static final String INSERT_SEGMENT_CHANGE =
             "INSERT INTO segment_change (customer_id, at, to_segment, from_segment, reason,"
@@ -249,6 +253,7 @@ public final class PostgresSinks implements PulseSinks {
         ps.setObject(23, p.getPAlive(), Types.DOUBLE);
         ps.setObject(24, p.getPredictedClvMinor(), Types.BIGINT);
         ps.setString(25, p.getClvModel());
+        time(ps, 26, p.getExpiredAt());
     }
 
     static void segmentChange(PreparedStatement ps, SegmentChange c) throws SQLException {

@@ -64,13 +64,19 @@ public final class Customer {
     /** Event time of the last step applied. */
     long now = NONE;
 
-    final AttributionState ads;
+    /** The latest event time of any event applied: the customer expires inactive-after later. */
+    long lastEventAt = NONE;
+
+    AttributionState ads;
 
     /** Event ids of the de-duplication horizon, by event time ascending ({@link SeenIds}). */
     byte[] seen = NO_BYTES;
 
     int seenLength;
     int seenCount;
+
+    /** The hashes of {@link #seen}, built on first use: derived, not stored ({@link SeenIds}). */
+    transient IdHashes seenIndex;
 
     /** Events waiting for the watermark, by event time, then event id. */
     final ArrayList<CustomerEvent> pending;
@@ -147,6 +153,59 @@ public final class Customer {
         return orderCount;
     }
 
+    /**
+     * Retention and erasure (DESIGN section 13): forgets the customer's whole history — every field
+     * back to a new customer's — keeping only the events still waiting (they come after it and
+     * start the next history) and the registered timer (still registered).
+     */
+    void clearHistory() {
+        Customer fresh = new Customer();
+        ordersTotal = fresh.ordersTotal;
+        gmvMinor = fresh.gmvMinor;
+        refundsMinor = fresh.refundsMinor;
+        returnedOrders = fresh.returnedOrders;
+        returnedIds = fresh.returnedIds;
+        returnedIdCount = fresh.returnedIdCount;
+        orders = fresh.orders;
+        orderTimes = fresh.orderTimes;
+        orderCount = fresh.orderCount;
+        firstOrderAt = fresh.firstOrderAt;
+        secondOrderAt = fresh.secondOrderAt;
+        lastOrderAt = fresh.lastOrderAt;
+        lastInteractionAt = fresh.lastInteractionAt;
+        engaged = fresh.engaged;
+        segment = fresh.segment;
+        segmentSince = fresh.segmentSince;
+        highValueUntil = fresh.highValueUntil;
+        version = fresh.version;
+        now = fresh.now;
+        lastEventAt = fresh.lastEventAt;
+        ads = fresh.ads;
+        seen = fresh.seen;
+        seenLength = fresh.seenLength;
+        seenCount = fresh.seenCount;
+        seenIndex = null;
+        deliveries = fresh.deliveries;
+        lastRewardAt = fresh.lastRewardAt;
+        lastMarketingAt = fresh.lastMarketingAt;
+        lastComplaintAt = fresh.lastComplaintAt;
+        reminderFor = fresh.reminderFor;
+        lastOrderMarketplace = fresh.lastOrderMarketplace;
+        messages = fresh.messages;
+        months = fresh.months;
+        purchaseDays = fresh.purchaseDays;
+        firstDayValueMinor = fresh.firstDayValueMinor;
+        repeatValueMinor = fresh.repeatValueMinor;
+    }
+
+    /**
+     * Nothing to keep: no history, nothing waiting and no timer registered — the customer's keyed
+     * state is cleared instead of written.
+     */
+    public boolean isEmpty() {
+        return now == NONE && pending.isEmpty() && wakeUpAt == NONE;
+    }
+
     /** Inserts a waiting event at its place: by event time, then event id. */
     void addPending(CustomerEvent e) {
         long at = e.getEventTime().toEpochMilli();
@@ -221,6 +280,7 @@ public final class Customer {
         c.highValueUntil = highValueUntil;
         c.version = version;
         c.now = now;
+        c.lastEventAt = lastEventAt;
         c.seen = Arrays.copyOf(seen, seenLength);
         c.seenLength = seenLength;
         c.seenCount = seenCount;

@@ -66,6 +66,11 @@ import org.slf4j.LoggerFactory;
  *       timer that fires after its customer's due time moved later (new activity postponed the
  *       churn deadline) finds nothing due and re-arms at the next write-back; no timer is ever
  *       deleted.
+ *   <li><b>Expiry.</b> A customer with no event for {@code retention.inactive-after} is expired by
+ *       their own timer ({@link Schedule#expiresAt}): the last profile goes out with expired_at and
+ *       the keyed state is cleared at write-back ({@link Customer#isEmpty}). Every timer of a
+ *       customer is at or before their expiry (it is one of their limits, and timers are registered
+ *       at the earliest), so none is left.
  * </ol>
  *
  * <p><b>Time.</b> Only the event input's watermark counts: the model input carries no event time,
@@ -146,6 +151,8 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private transient org.apache.flink.metrics.MetricGroup actionMetrics;
     private transient Counter lateEvents;
     private transient Counter churnAlerts;
+    transient Counter customersExpired; // read by RetentionTest
+    transient Counter waitingForced; // read by StateBoundsTest
     transient Counter staleOutputs; // read by StaleOutputsTest
     private transient Counter modelsRejected;
     private transient Counter stateReads;
@@ -263,6 +270,8 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         }
         lateEvents = metrics.counter("lateEvents");
         churnAlerts = metrics.counter("churnAlerts");
+        customersExpired = metrics.counter("customersExpired");
+        waitingForced = metrics.counter("waitingEventsForced");
         staleOutputs = metrics.counter("staleAlertsAndActions");
         modelsRejected = metrics.counter("clvModelsRejected");
         stateReads = metrics.counter("customerStateReads");
@@ -316,6 +325,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
                 cache.changed(e); // a waiting event moves no limit: nothing to arm
                 return;
             }
+            case FORCED -> waitingForced.inc();
         }
         arm(e, false);
         paceWriteBacks();
@@ -559,7 +569,11 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         setCurrentKey(e.key);
         Customer c = e.customer;
         arm(e, false, true);
-        state.update(copyState ? c.copy() : c);
+        if (c.isEmpty()) {
+            state.clear(); // expired (or never more than that): nothing is kept
+        } else {
+            state.update(copyState ? c.copy() : c);
+        }
         stateWrites.inc();
         if (current != null) {
             setCurrentKey(current);
@@ -599,6 +613,9 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private final class Emitter implements StepOutput {
         @Override
         public void profile(CustomerProfile p, long at) {
+            if (p.getExpiredAt() != null) {
+                customersExpired.inc();
+            }
             output.collect(new StreamRecord<>(p, at));
         }
 

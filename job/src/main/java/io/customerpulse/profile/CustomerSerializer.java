@@ -33,9 +33,10 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
      * actions' state at the end (format 4 has none: read as no deliveries and the last order's
      * reminder decided); 6: seller health's waiting messages and orders per month at the end
      * (format 5 has none: messages waiting then are not counted, and a buyer's orders earlier in
-     * the month are not known).
+     * the month are not known); 7: the last event's time at the end (format 6 has none: read as the
+     * last step's time, so a customer restored from it expires no earlier than its history allows).
      */
-    static final int FORMAT = 6;
+    static final int FORMAT = 7;
 
     private static final Segment[] SEGMENTS = Segment.values();
     private static final EventKind[] KINDS = EventKind.values();
@@ -56,6 +57,7 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
     private static final int LAST_MARKETING = 1 << 12;
     private static final int LAST_COMPLAINT = 1 << 13;
     private static final int REMINDER_FOR = 1 << 14;
+    private static final int LAST_EVENT = 1 << 15;
 
     private final int format;
 
@@ -138,6 +140,7 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
                         | (c.ads.cacMinor() != Customer.NONE ? CAC : 0)
                         | (c.lastRewardAt != Customer.NONE ? LAST_REWARD : 0)
                         | (c.lastMarketingAt != Customer.NONE ? LAST_MARKETING : 0)
+                        | (c.lastEventAt != Customer.NONE ? LAST_EVENT : 0)
                         | (c.lastComplaintAt != Customer.NONE ? LAST_COMPLAINT : 0)
                         | (c.reminderFor != Customer.NONE ? REMINDER_FOR : 0);
         w.writeVarLong(flags);
@@ -257,10 +260,20 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             w.writeVarLong(months.counts[i]);
             w.writeVarLong(months.firstGmv[i]);
         }
+        // format 7: the last event's time (retention)
+        writeIf(w, flags, LAST_EVENT, c.lastEventAt);
     }
 
     @Override
     public Customer deserialize(DataInputView in) throws IOException {
+        Customer c = read(in);
+        if (format < 7) {
+            c.lastEventAt = c.now; // no last event before format 7: the last step's time
+        }
+        return c;
+    }
+
+    private Customer read(DataInputView in) throws IOException {
         Customer c = new Customer();
         int flags = readVarInt(in);
         c.ordersTotal = readVarLong(in);
@@ -330,7 +343,7 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             previous += readVarLong(in);
             byte[] id = new byte[readVarInt(in)];
             in.readFully(id);
-            SeenIds.remember(c, previous, id);
+            SeenIds.append(c, previous, id); // written oldest first
         }
         n = readVarInt(in);
         for (int i = 0; i < n; i++) {
@@ -395,6 +408,9 @@ public final class CustomerSerializer extends TypeSerializer<Customer> {
             int month = readVarInt(in);
             int count = readVarInt(in);
             c.months.add(marketplace, month, count, readVarLong(in));
+        }
+        if (format >= 7) {
+            c.lastEventAt = readIf(in, flags, LAST_EVENT);
         }
         return c;
     }

@@ -27,6 +27,7 @@ public final class CustomerSteps implements Serializable {
     private final SeenIds seenIds;
     private final Schedule schedule;
     private final long horizon;
+    private final int maxWaiting;
 
     private transient List<CustomerEvent> one;
     private transient Restamped restamped;
@@ -35,7 +36,13 @@ public final class CustomerSteps implements Serializable {
      * @param horizon event time after which nothing takes effect (a replay's as-of), or {@code
      *     Long.MAX_VALUE}
      */
-    public CustomerSteps(ProfileEngine engine, SeenIds seenIds, Schedule schedule, long horizon) {
+    public CustomerSteps(
+            ProfileEngine engine,
+            SeenIds seenIds,
+            Schedule schedule,
+            long horizon,
+            int maxWaitingEvents) {
+        this.maxWaiting = maxWaitingEvents;
         this.engine = engine;
         this.seenIds = seenIds;
         this.schedule = schedule;
@@ -47,7 +54,8 @@ public final class CustomerSteps implements Serializable {
                 ProfileEngine.of(config),
                 new SeenIds(config.dedup().retention(), config.dedup().maxIds()),
                 Schedule.of(config),
-                config.horizonMillis());
+                config.horizonMillis(),
+                config.retention().maxWaitingEvents());
     }
 
     /** What became of an arriving event. */
@@ -57,7 +65,13 @@ public final class CustomerSteps implements Serializable {
         /** Waits until event time passes it. */
         WAITING,
         /** Already behind the customer's time: applied at once as a step of its own. */
-        LATE
+        LATE,
+        /**
+         * Waits, but the customer had retention.max-waiting-events waiting already: the earliest of
+         * them were applied at once, ahead of the watermark (events arriving behind the customer's
+         * time from then on are late).
+         */
+        FORCED
     }
 
     /**
@@ -81,7 +95,11 @@ public final class CustomerSteps implements Serializable {
         long at = e.getEventTime().toEpochMilli();
         if (at > time) {
             c.addPending(e);
-            return Arrival.WAITING;
+            if (c.pending.size() <= maxWaiting) {
+                return Arrival.WAITING;
+            }
+            advance(key, c, c.firstPendingAt(), clv, out); // the cap: the earliest go now
+            return Arrival.FORCED;
         }
         List<CustomerEvent> events = one();
         events.set(0, e);
@@ -114,12 +132,15 @@ public final class CustomerSteps implements Serializable {
             int count = c.pendingAt(next);
             boolean stepped = engine.step(key, c, next, c.pending, count, false, clv, out);
             c.removeFirstPending(count);
-            if (!stepped && next == rescoreAt && clv != null) {
+            if (schedule.expiresAt(c) <= next) {
+                engine.expire(key, c, next, clv, out); // no event for retention.inactive-after
+                c.clearHistory();
+            } else if (!stepped && next == rescoreAt && clv != null) {
                 engine.rescore(key, c, next, clv, out);
             }
             changed = true;
         }
-        if (changed) {
+        if (changed && c.now != Customer.NONE) {
             seenIds.forget(c, c.now);
         }
         return changed;

@@ -10,8 +10,8 @@ import java.util.Arrays;
  * time, and the refunds of a known order add up to its total at most. A return of an order not seen
  * yet is remembered too, at the return's time with total {@link #NOT_PLACED}, so that the order, if
  * it comes later, starts with what was already refunded of it (its total at most: the engine takes
- * the excess back from the customer's refunds). At most {@code dedup.max-order-ids} are kept, the
- * oldest forgotten first.
+ * the excess back from the customer's refunds). At most {@code dedup.max-order-ids} are kept: past
+ * it the oldest tenth is forgotten at once.
  *
  * <p>One byte array, as {@link SeenIds}: each entry {@code [time: 8][total: 8][refunded: 8][hash:
  * 4][length: 2][order_id, UTF-8]}, addressed by its offset (the first entry is at 0). Remembering
@@ -37,6 +37,9 @@ public final class KnownOrders {
      */
     private int last = -1;
 
+    /** The hashes of the entries, built on first {@link #find}: derived, not stored. */
+    private IdHashes index;
+
     public int size() {
         return size;
     }
@@ -48,6 +51,15 @@ public final class KnownOrders {
 
     /** The offset of the entry of order id {@code id} (UTF-8), or -1 when it is not known. */
     public int find(byte[] id, int hash) {
+        if (index == null) {
+            index = new IdHashes();
+            for (int p = 0; p < length; p = next(p)) {
+                index.add(getInt(p + 24));
+            }
+        }
+        if (!index.mayContain(hash)) {
+            return -1; // most orders: no scan
+        }
         for (int p = 0; p < length; p = next(p)) {
             if (getInt(p + 24) == hash
                     && idLength(p) == id.length
@@ -117,6 +129,9 @@ public final class KnownOrders {
     /** Forgets the entry at {@code p}; returns what was refunded of it. */
     public long remove(int p) {
         long was = refunded(p);
+        if (index != null) {
+            index.remove(getInt(p + 24));
+        }
         int end = next(p);
         System.arraycopy(data, end, data, p, length - end);
         length -= end - p;
@@ -160,8 +175,11 @@ public final class KnownOrders {
         last = p == length ? p : last + entry;
         length += entry;
         size++;
-        while (size > max) {
-            remove(0);
+        if (index != null) {
+            index.add(hash);
+        }
+        if (size > max) {
+            removeFirst(size - max + max / 10); // the oldest tenth at once: one copy, not one each
         }
     }
 
@@ -171,9 +189,29 @@ public final class KnownOrders {
      * its events, DESIGN section 3, as the attribution ledger's return window does).
      */
     public void forget(long retentionMillis, long t) {
-        while (size > 0 && at(0) + retentionMillis < t) {
-            remove(0);
+        int n = 0;
+        for (int p = 0; p < length && at(p) + retentionMillis < t; p = next(p)) {
+            n++;
         }
+        removeFirst(n);
+    }
+
+    /** Forgets the {@code n} oldest entries, with one copy of what stays. */
+    private void removeFirst(int n) {
+        if (n <= 0) {
+            return;
+        }
+        int p = 0;
+        for (int i = 0; i < n && p < length; i++) {
+            if (index != null) {
+                index.remove(getInt(p + 24));
+            }
+            p = next(p);
+        }
+        System.arraycopy(data, p, data, 0, length - p);
+        length -= p;
+        size -= n;
+        last = size == 0 ? -1 : last - p;
     }
 
     /** A deep copy (without spare capacity). */

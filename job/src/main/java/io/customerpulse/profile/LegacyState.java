@@ -42,6 +42,7 @@ final class LegacyState {
         c.highValueUntil = or(s.getHighValueUntil());
         c.version = s.getVersion();
         c.now = or(s.getNow());
+        c.lastEventAt = c.now; // the legacy state has no last event time
         for (Click click : s.getClicks()) { // kept in click order
             c.ads.clicks()
                     .append(

@@ -13,6 +13,7 @@ import io.customerpulse.clv.ClvScorer;
 import io.customerpulse.clv.RfmStats;
 import io.customerpulse.config.DedupSettings;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.config.RetentionSettings;
 import io.customerpulse.ingest.Interactions;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +43,7 @@ public final class ProfileEngine implements Serializable {
     private final long orderRetention;
     private final int maxOrderIds;
     private final long ordersWindow;
+    private final int maxOrders90d;
     private final String currency;
     private final double minorPerUnit;
 
@@ -68,10 +70,12 @@ public final class ProfileEngine implements Serializable {
             ActionSettings actionSettings,
             int maxOpenMessages,
             int maxReturnedOrderIds,
+            RetentionSettings retention,
             String currency,
             long minorPerUnit) {
         this.rules = new SegmentRules(limits);
-        this.ledger = new AttributionLedger(attribution);
+        this.ledger = new AttributionLedger(attribution, retention.maxCreditedOrders());
+        this.maxOrders90d = retention.maxOrders90d();
         this.actions = new LifecycleActions(actionSettings, dedup.orderRetention().toMillis());
         this.health = new HealthFacts(maxOpenMessages);
         this.orderRetention = dedup.orderRetention().toMillis();
@@ -91,6 +95,7 @@ public final class ProfileEngine implements Serializable {
                 config.actions(),
                 config.sellerHealth().maxOpenMessages(),
                 config.maxReturnedOrderIds(),
+                config.retention(),
                 config.reportingCurrency(),
                 config.clv().minorPerUnit());
     }
@@ -120,6 +125,10 @@ public final class ProfileEngine implements Serializable {
         int unseen = 0; // events that change nothing a profile shows
         for (int i = 0; i < count; i++) {
             CustomerEvent e = events.get(i);
+            long at = e.getEventTime().toEpochMilli();
+            if (at > c.lastEventAt) {
+                c.lastEventAt = at; // any event, even a repeated order: the customer is there
+            }
             applied[i] = apply(c, e, t);
             health.onEvent(c, e, applied[i] != DROPPED, out);
             if (applied[i] == DROPPED) {
@@ -212,6 +221,19 @@ public final class ProfileEngine implements Serializable {
         c.now = t;
         c.version++;
         out.profile(profile(customerId, c, t, clv), t);
+    }
+
+    /**
+     * Retention (DESIGN section 13): the customer had no event for retention.inactive-after. The
+     * last profile goes out once more, as of {@code t}, with expired_at; the caller then clears the
+     * history.
+     */
+    public void expire(String customerId, Customer c, long t, ClvScorer clv, StepOutput out) {
+        c.now = t;
+        c.version++;
+        CustomerProfile p = profile(customerId, c, t, clv);
+        p.setExpiredAt(p.getUpdatedAt());
+        out.profile(p, t);
     }
 
     private List<CampaignDelta> deltas() {
@@ -307,6 +329,9 @@ public final class ProfileEngine implements Serializable {
         }
         if (at + ordersWindow > t) {
             c.addOrderTime(at);
+            if (c.orderCount > maxOrders90d) {
+                c.removeFirstOrderTimes(1); // retention.max-orders-90d: orders_90d reads the cap
+            }
         }
         return true;
     }
@@ -427,6 +452,7 @@ public final class ProfileEngine implements Serializable {
         p.setSegmentSince(instant(c.segmentSince, now));
         p.setVersion(c.version);
         p.setUpdatedAt(now);
+        p.setExpiredAt(null); // set by expire()
         p.setRepeatPurchases(RepeatPurchases.x(c));
         p.setRepeatValueMinor(c.repeatValueMinor);
         RfmStats stats = clv == null ? null : RepeatPurchases.stats(c, t, minorPerUnit);

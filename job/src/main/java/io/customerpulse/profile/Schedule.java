@@ -10,15 +10,16 @@ import org.apache.flink.util.MathUtils;
  * of: the next waiting event, the churn deadline (unless already CHURN_RISK), the moment the oldest
  * order leaves the orders_90d window, the next lifecycle action due (a review request, a repurchase
  * reminder: {@link LifecycleActions}), the next buyer message's reply deadline ({@link
- * HealthFacts}), and the next re-scoring of the predictions. All times are event time, strictly
- * after the customer's last step; {@code Long.MAX_VALUE} means never.
+ * HealthFacts}), the customer's expiry (retention.inactive-after after their last event), and the
+ * next re-scoring of the predictions. All times are event time, strictly after the customer's last
+ * step; {@code Long.MAX_VALUE} means never.
  *
  * <p>Re-scoring: while a CLV model is served, a customer with an order is re-scored every
- * clv.rescore-interval; while none is, only a buyer with nothing else due is woken, and only every
- * {@value #DORMANT_CHECKS} intervals, so that the first model reaches such a customer within a week
- * instead of at its next event, without waking active customers for nothing. The times are shifted
- * by a hash of the customer id so that customers wake spread over the interval, not all at
- * midnight.
+ * clv.rescore-interval; while none is, only a buyer with nothing else due (but their expiry) is
+ * woken, and only every {@value #DORMANT_CHECKS} intervals, so that the first model reaches such a
+ * customer within a week instead of at its next event, without waking active customers for nothing.
+ * The times are shifted by a hash of the customer id so that customers wake spread over the
+ * interval, not all at midnight.
  *
  * <p>Forgetting (clicks out of the attribution window, credited orders out of the return window,
  * old event ids) happens inside steps and needs no step of its own: nothing reads what has expired.
@@ -31,12 +32,15 @@ public final class Schedule implements Serializable {
     private final LifecycleActions actions;
     private final long ordersWindow;
     private final long rescoreInterval;
+    private final long inactiveAfter;
 
     public Schedule(
             SegmentThresholds limits,
             ActionSettings actionSettings,
             long orderRetentionMillis,
-            long rescoreIntervalMillis) {
+            long rescoreIntervalMillis,
+            long inactiveAfterMillis) {
+        this.inactiveAfter = inactiveAfterMillis;
         this.rules = new SegmentRules(limits);
         this.actions = new LifecycleActions(actionSettings, orderRetentionMillis);
         this.ordersWindow = limits.ordersWindow().toMillis();
@@ -48,16 +52,28 @@ public final class Schedule implements Serializable {
                 config.segments(),
                 config.actions(),
                 config.dedup().orderRetention().toMillis(),
-                config.clv().rescoreInterval().toMillis());
+                config.clv().rescoreInterval().toMillis(),
+                config.retention().inactiveAfter().toMillis());
     }
 
     /**
-     * The next limit after the last step: the churn deadline (unless already CHURN_RISK) or the
-     * oldest order leaving the window; {@code Long.MAX_VALUE} if none.
+     * When the customer expires: retention.inactive-after after their last event; {@code
+     * Long.MAX_VALUE} for a customer with no event.
+     */
+    public long expiresAt(Customer c) {
+        return c.lastEventAt == Customer.NONE ? Long.MAX_VALUE : c.lastEventAt + inactiveAfter;
+    }
+
+    /**
+     * The next limit after the last step: the churn deadline (unless already CHURN_RISK), the
+     * oldest order leaving the window, an action or reply deadline, or the expiry; {@code
+     * Long.MAX_VALUE} if none.
      */
     public long nextLimitAt(Customer c) {
         long after = c.now;
-        long next = Long.MAX_VALUE;
+        // strictly after the last step, even for a history that a very late event started
+        long next =
+                c.lastEventAt == Customer.NONE ? Long.MAX_VALUE : Math.max(expiresAt(c), after + 1);
         long churnAt = rules.churnDeadline(c);
         if (churnAt != Customer.NONE && c.segment != Segment.CHURN_RISK && churnAt > after) {
             next = churnAt;
@@ -86,8 +102,8 @@ public final class Schedule implements Serializable {
         }
         long interval = rescoreInterval;
         if (!modelServed) {
-            if (stepAt != Long.MAX_VALUE) {
-                return Long.MAX_VALUE;
+            if (stepAt != Long.MAX_VALUE && stepAt < expiresAt(c)) {
+                return Long.MAX_VALUE; // something before the expiry is due: it wakes them
             }
             interval *= DORMANT_CHECKS;
         }

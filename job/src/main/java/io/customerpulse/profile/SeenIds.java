@@ -12,10 +12,12 @@ import java.util.Arrays;
  *
  * <p>The ids live in the customer's state as one byte array ({@link Customer#seen}), oldest first,
  * each as {@code [event time: 8][hash: 4][length: 2][UTF-8 bytes]}: remembering an id copies its
- * bytes instead of keeping the event's String. A cached customer lives in the old generation, and
- * storing a reference to a new object in it on every event is what makes the garbage collector's
- * write barrier and card scanning expensive (BENCHMARKS.md); bytes are not references. Ids are at
- * most validation.max-id-length (256) characters, so the length fits two bytes.
+ * bytes instead of keeping the event's String. {@link IdHashes} (derived, not stored) says in a few
+ * probes whether an id can be among them, so most events scan nothing. A cached customer lives in
+ * the old generation, and storing a reference to a new object in it on every event is what makes
+ * the garbage collector's write barrier and card scanning expensive (BENCHMARKS.md); bytes are not
+ * references. Ids are at most validation.max-id-length (256) characters, so the length fits two
+ * bytes.
  */
 public final class SeenIds implements Serializable {
     static final int HEADER = 14;
@@ -30,27 +32,44 @@ public final class SeenIds implements Serializable {
 
     /**
      * True if the event was seen before (a duplicate); otherwise remembers it and returns false.
+     * Past {@code maxIds} the oldest tenth is forgotten at once: forgetting one id per event would
+     * copy the whole array every time once a busy customer is at the cap.
      */
     public boolean checkAndRemember(Customer c, CustomerEvent e) {
         byte[] id = e.getEventId().getBytes(StandardCharsets.UTF_8);
         int hash = Arrays.hashCode(id);
-        byte[] seen = c.seen;
-        long lastAt = Long.MIN_VALUE; // the last entry's time, for remember: one scan
-        for (int p = 0; p < c.seenLength; ) {
-            int length = length(seen, p);
-            if (hash(seen, p) == hash
-                    && length == id.length
-                    && Arrays.equals(seen, p + HEADER, p + HEADER + length, id, 0, length)) {
-                return true;
+        IdHashes index = index(c);
+        if (index.mayContain(hash)) { // a duplicate, or a hash shared with another id
+            byte[] seen = c.seen;
+            for (int p = 0; p < c.seenLength; ) {
+                int length = length(seen, p);
+                if (hash(seen, p) == hash
+                        && length == id.length
+                        && Arrays.equals(seen, p + HEADER, p + HEADER + length, id, 0, length)) {
+                    return true;
+                }
+                p += HEADER + length;
             }
-            lastAt = at(seen, p);
-            p += HEADER + length;
         }
-        remember(c, e.getEventTime().toEpochMilli(), hash, id, lastAt);
+        remember(c, e.getEventTime().toEpochMilli(), hash, id, index.lastAt);
         if (c.seenCount > maxIds) {
-            removeFirst(c, c.seenCount - maxIds);
+            removeFirst(c, c.seenCount - maxIds + maxIds / 10);
         }
         return false;
+    }
+
+    /** The customer's {@link IdHashes} of the remembered ids, built on first use. */
+    static IdHashes index(Customer c) {
+        IdHashes index = c.seenIndex;
+        if (index == null) {
+            index = new IdHashes();
+            for (int p = 0; p < c.seenLength; p += HEADER + length(c.seen, p)) {
+                index.add(hash(c.seen, p));
+                index.lastAt = at(c.seen, p);
+            }
+            c.seenIndex = index;
+        }
+        return index;
     }
 
     /** Forgets ids older than the retention before {@code now}. */
@@ -88,19 +107,31 @@ public final class SeenIds implements Serializable {
         System.arraycopy(id, 0, c.seen, p + HEADER, id.length);
         c.seenLength += size;
         c.seenCount++;
+        IdHashes index = c.seenIndex;
+        if (index != null) {
+            index.add(hash);
+            index.lastAt = Math.max(index.lastAt, at);
+        }
     }
 
     private static void removeFirst(Customer c, int n) {
         if (n <= 0) {
             return;
         }
+        IdHashes index = c.seenIndex;
         int p = 0;
         for (int i = 0; i < n; i++) {
+            if (index != null) {
+                index.remove(hash(c.seen, p));
+            }
             p += HEADER + length(c.seen, p);
         }
         System.arraycopy(c.seen, p, c.seen, 0, c.seenLength - p);
         c.seenLength -= p;
         c.seenCount -= n;
+        if (index != null && c.seenCount == 0) {
+            index.lastAt = Long.MIN_VALUE;
+        }
     }
 
     static long at(byte[] b, int p) {
@@ -141,12 +172,16 @@ public final class SeenIds implements Serializable {
         remember(c, at, id.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Remembers the UTF-8 bytes of an id of {@code at} (state being read). */
+    /** Remembers the UTF-8 bytes of an id of {@code at}, at its place. */
     static void remember(Customer c, long at, byte[] id) {
-        int last = -1;
-        for (int p = 0; p < c.seenLength; p += HEADER + length(c.seen, p)) {
-            last = p;
-        }
-        remember(c, at, Arrays.hashCode(id), id, last < 0 ? Long.MIN_VALUE : at(c.seen, last));
+        remember(c, at, Arrays.hashCode(id), id, index(c).lastAt);
+    }
+
+    /**
+     * Appends the UTF-8 bytes of an id of {@code at}, not earlier than any held: state being read,
+     * written in time order (no index is built for it until an event needs one).
+     */
+    static void append(Customer c, long at, byte[] id) {
+        remember(c, at, Arrays.hashCode(id), id, Long.MIN_VALUE);
     }
 }

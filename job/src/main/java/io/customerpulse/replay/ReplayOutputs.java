@@ -44,14 +44,24 @@ final class ReplayOutputs {
     /** Writes every output file from {@code parts} into {@code out}; returns lines per file. */
     static Map<String, Integer> write(Path parts, Path out) throws IOException {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        counts.put(PROFILES, latest(parts, out, PROFILES, n -> n.get("customer_id").asText()));
+        // a customer's latest step: by updated_at, then version (a new history after an expiry
+        // starts at version 1 again), as the PostgreSQL sink keeps it
+        counts.put(
+                PROFILES,
+                latest(
+                        parts,
+                        out,
+                        PROFILES,
+                        n -> n.get("customer_id").asText(),
+                        time("updated_at").thenComparing(num("version"))));
         counts.put(
                 CAMPAIGN_DAILY,
                 latest(
                         parts,
                         out,
                         CAMPAIGN_DAILY,
-                        n -> n.get("campaign_id").asText() + '\u0000' + n.get("day").asText()));
+                        n -> n.get("campaign_id").asText() + '\u0000' + n.get("day").asText(),
+                        num("version")));
         counts.put(
                 SEGMENT_CHANGES,
                 distinctSorted(
@@ -94,14 +104,16 @@ final class ReplayOutputs {
     }
 
     /** The highest version per key, sorted by key. */
-    private static int latest(Path parts, Path out, String name, Function<JsonNode, String> key)
+    private static int latest(
+            Path parts,
+            Path out,
+            String name,
+            Function<JsonNode, String> key,
+            Comparator<JsonNode> newer)
             throws IOException {
         Map<String, JsonNode> latest = new TreeMap<>();
         for (JsonNode n : read(parts, name)) {
-            latest.merge(
-                    key.apply(n),
-                    n,
-                    (a, b) -> a.get("version").asLong() >= b.get("version").asLong() ? a : b);
+            latest.merge(key.apply(n), n, (a, b) -> newer.compare(a, b) >= 0 ? a : b);
         }
         return writeLines(out.resolve(name + ".jsonl"), new ArrayList<>(latest.values()));
     }

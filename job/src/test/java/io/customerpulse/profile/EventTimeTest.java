@@ -81,10 +81,13 @@ class EventTimeTest {
             h.endOfTime();
 
             assertThat(h.timers()).isZero();
-            // re-scored daily up to its last limit (its order leaving the window at day 160),
-            // then nothing: re-scoring has no last time
-            assertThat(latest(h, "churn").getUpdatedAt()).isEqualTo(T0.plus(DAY.multipliedBy(160)));
-            assertThat(latest(h, "churn").getClvModel()).isEqualTo("m1");
+            // re-scored daily up to its last limit — its expiry, retention.inactive-after (730 d)
+            // after its last order at day 70 — then nothing: re-scoring has no last time
+            CustomerProfile last = latest(h, "churn");
+            assertThat(last.getUpdatedAt()).isEqualTo(T0.plus(DAY.multipliedBy(70 + 730)));
+            assertThat(last.getExpiredAt()).isEqualTo(last.getUpdatedAt());
+            assertThat(last.getClvModel()).isEqualTo("m1");
+            assertThat(h.stateEntries()).isZero();
         }
     }
 

@@ -31,8 +31,8 @@ class KnownOrdersTest {
                     p++;
                 }
                 model.add(p, e);
-                while (model.size() > 50) {
-                    model.remove(0);
+                if (model.size() > 50) { // past the cap the oldest tenth goes at once
+                    model.subList(0, model.size() - 45).clear();
                 }
             } else if (op < 9) { // any one removed: the last one too
                 Entry e =
@@ -49,6 +49,16 @@ class KnownOrdersTest {
             }
             assertThat(entries(orders)).as("after operation %d", i).isEqualTo(model);
             assertThat(entries(orders.copy())).isEqualTo(model);
+            // the index of hashes follows: every entry is found, and only those
+            for (Entry e : model) {
+                byte[] id = bytes(e.id());
+                assertThat(orders.find(id, KnownOrders.hash(id))).as(e.id()).isNotNegative();
+            }
+            String goneId = "o" + (i - 60);
+            if (model.stream().noneMatch(e -> e.id().equals(goneId))) {
+                byte[] gone = bytes(goneId);
+                assertThat(orders.find(gone, KnownOrders.hash(gone))).isEqualTo(-1);
+            }
         }
     }
 

@@ -107,10 +107,17 @@ class ScheduleTest {
         Customer dormant = after(order("c1", 1_000, T0));
         dormant.segment = Segment.CHURN_RISK;
         dormant.removeFirstOrderTimes(1);
-        assertThat(schedule.nextStepAt(dormant)).isEqualTo(Long.MAX_VALUE);
-        long check = schedule.nextRescoreAt("c1", dormant, false, Long.MAX_VALUE);
+        // nothing due but the expiry, 730 days after the order
+        assertThat(schedule.nextStepAt(dormant)).isEqualTo(T + 730 * D);
+        assertThat(schedule.expiresAt(dormant)).isEqualTo(T + 730 * D);
+        long check = schedule.nextRescoreAt("c1", dormant, false, schedule.nextStepAt(dormant));
         assertThat(check).isGreaterThan(T).isLessThanOrEqualTo(T + 7 * D);
         assertThat(schedule.nextDueAt("c1", dormant, false)).isEqualTo(check);
+
+        // a history that an event more than 730 days late started expires at its next step
+        Customer revived = after(click("c2", T0));
+        revived.now = T + 800 * D;
+        assertThat(schedule.nextLimitAt(revived)).isEqualTo(revived.now + 1);
 
         Customer prospect = after(click("c3", T0)); // no order: nothing to predict
         assertThat(schedule.nextRescoreAt("c3", prospect, true, Long.MAX_VALUE))

@@ -49,4 +49,54 @@ class SeenIdsTest {
         assertThat(new String(c.seen, SeenIds.HEADER, 3, java.nio.charset.StandardCharsets.UTF_8))
                 .isEqualTo("e-1");
     }
+
+    /**
+     * Against a plain model, through adds in and out of time order, repeats, the cap (the oldest
+     * tenth at once), forgetting and reads back from state (the index of hashes built again).
+     */
+    @Test
+    void shouldAgreeWithAPlainListWhateverHappens() throws Exception {
+        SeenIds ids = new SeenIds(Duration.ofSeconds(500), 20);
+        java.util.Random random = new java.util.Random(11);
+        java.util.List<long[]> model = new java.util.ArrayList<>(); // {id, at} by at
+        Customer c = new Customer();
+        CustomerSerializer serializer = new CustomerSerializer();
+        long clock = 0;
+        for (int i = 0; i < 5_000; i++) {
+            int op = random.nextInt(20);
+            if (op == 0) { // read back: no index until an event needs one
+                var out = new org.apache.flink.core.memory.DataOutputSerializer(256);
+                serializer.serialize(c, out);
+                c =
+                        serializer.deserialize(
+                                new org.apache.flink.core.memory.DataInputDeserializer(
+                                        out.getCopyOfBuffer()));
+                continue;
+            }
+            if (op == 1) {
+                long now = clock;
+                ids.forget(c, T0.plusSeconds(now).toEpochMilli());
+                model.removeIf(e -> e[1] <= now - 500);
+                continue;
+            }
+            clock += random.nextInt(3);
+            long id = op < 5 && i > 30 ? i - random.nextInt(30) : i; // a repeat of a recent one?
+            long at = op == 5 ? clock - random.nextInt(50) : clock;
+            boolean known = model.stream().anyMatch(e -> e[0] == id);
+            assertThat(ids.checkAndRemember(c, at("e" + id, at)))
+                    .as("op %d: e%d", i, id)
+                    .isEqualTo(known);
+            if (!known) {
+                int p = 0;
+                while (p < model.size() && model.get(p)[1] <= at) {
+                    p++;
+                }
+                model.add(p, new long[] {id, at});
+                if (model.size() > 20) {
+                    model.subList(0, model.size() - 18).clear();
+                }
+            }
+            assertThat(c.seenIdCount()).isEqualTo(model.size());
+        }
+    }
 }

@@ -24,6 +24,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * ({@link BenchEvents}), single-threaded. One operation is one event: the score is events per
  * second; {@code -prof gc} adds the bytes allocated per event ({@code gc.alloc.rate.norm}).
  *
+ * <p>Two mixes of the same million events: spread over 200,000 customers (five each, the typical
+ * customer), and all of one customer (DESIGN 13: one customer sending a million events, every
+ * per-customer list at its cap, must stay within 2x of the typical throughput).
+ *
  * <pre>scripts/bench jmh [JMH options, e.g. -prof gc]</pre>
  */
 @State(Scope.Benchmark)
@@ -33,10 +37,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 5, time = 2)
 @Fork(3)
 public class EngineBenchmark {
-    static final int EVENTS = 200_000;
+    static final int EVENTS = 1_000_000;
 
-    /** Customers the events are spread over: five events each, as in scripts/bench throughput. */
-    @Param({"40000"})
+    /**
+     * Customers the events are spread over: five events each, as in scripts/bench throughput; or
+     * one customer with all of them.
+     */
+    @Param({"200000", "1"})
     int customers;
 
     private CustomerEvent[] events;
