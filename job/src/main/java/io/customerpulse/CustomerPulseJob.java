@@ -45,7 +45,7 @@ import picocli.CommandLine.Mixin;
  * <pre>
  *   sources (decode + validate, watermarks)
  *     └► route ─┬─► dead letter
- *               ├─► keyBy(customer) ► customer profiles ─┬─► profiles, segment changes, churn alerts, late events
+ *               ├─► keyBy(customer) ► customer profiles ─┬─► profiles, segment changes, churn alerts, late events, erasures
  *   CLV models ─(broadcast)──────────────┘                    │
  *               │                                        └─► attributed orders, refunds, new customers ─┐
  *               └─► ad events ► keyBy(campaign, event id) de-dup ► sums per campaign day ───────────────┴► keyBy(campaign) ► campaign days
@@ -214,7 +214,8 @@ public final class CustomerPulseJob {
                         health,
                         health.getSideOutput(Outputs.HEALTH_ALERTS),
                         profiles.getSideOutput(Outputs.LATE_EVENTS),
-                        union(routed, s -> s.getSideOutput(Outputs.REJECTED))));
+                        union(routed, s -> s.getSideOutput(Outputs.REJECTED)),
+                        profiles.getSideOutput(Outputs.ERASURES)));
     }
 
     private static <T> DataStream<T> union(

@@ -30,6 +30,12 @@ public final class Outputs {
             new OutputTag<>("health-deltas", new AvroTypeInfo<>(HealthDelta.class));
     public static final OutputTag<SellerHealthAlert> HEALTH_ALERTS =
             new OutputTag<>("seller-health-alerts", new AvroTypeInfo<>(SellerHealthAlert.class));
+
+    /** Customers erased (DESIGN section 13): the sinks delete and tombstone them. */
+    public static final OutputTag<io.customerpulse.avro.CustomerErasure> ERASURES =
+            new OutputTag<>(
+                    "erasures", new AvroTypeInfo<>(io.customerpulse.avro.CustomerErasure.class));
+
     public static final OutputTag<LateEvent> LATE_EVENTS =
             new OutputTag<>("late-events", new AvroTypeInfo<>(LateEvent.class));
 

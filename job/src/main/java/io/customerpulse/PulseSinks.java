@@ -29,7 +29,8 @@ public interface PulseSinks {
             DataStream<SellerHealth> sellerHealth,
             DataStream<SellerHealthAlert> sellerHealthAlerts,
             DataStream<LateEvent> lateEvents,
-            DataStream<RejectedEvent> deadLetter) {}
+            DataStream<RejectedEvent> deadLetter,
+            DataStream<io.customerpulse.avro.CustomerErasure> erasures) {}
 
     /** Several sink sets fed the same streams (e.g. Kafka and PostgreSQL). */
     static PulseSinks all(List<PulseSinks> sinks) {

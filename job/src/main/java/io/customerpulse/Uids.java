@@ -28,6 +28,9 @@ public final class Uids {
     public static final String PG_CAMPAIGNS = "postgres-campaign-daily";
     public static final String PG_ACTIONS = "postgres-customer-action";
     public static final String CLV_MODELS_NONE = "clv-models-none";
+    public static final String SINK_ERASURES = "sink-erasures";
+    public static final String SINK_PROFILE_TOMBSTONES = "sink-profile-tombstones";
+    public static final String PG_ERASURES = "postgres-erasures";
 
     /**
      * The uid of the (stateless) router chained to the source of {@code input}. (Until one router

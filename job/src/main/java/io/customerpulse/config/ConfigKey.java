@@ -138,6 +138,10 @@ public enum ConfigKey {
             "retention.max-waiting-events",
             "1000",
             "events of one customer waiting for the watermark; past it the earliest is applied at once (the customer steps ahead of the watermark), and events arriving behind it are late"),
+    ERASURE_REMEMBER(
+            "erasure.remember",
+            "90 d",
+            "an erased customer's erasure time is kept this long (wall clock, state TTL): their events at or before it arriving within it are dropped and counted; after it such an event would start a new history"),
     HEALTH_MAX_NEGATIVE_RATE(
             "seller-health.max-negative-feedback-rate",
             "0.005",

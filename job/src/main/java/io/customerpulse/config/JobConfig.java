@@ -262,7 +262,8 @@ public record JobConfig(
                         integer(
                                 ConfigKey.RETENTION_MAX_WAITING_EVENTS,
                                 v.get(ConfigKey.RETENTION_MAX_WAITING_EVENTS),
-                                1)),
+                                1),
+                        positive(ConfigKey.ERASURE_REMEMBER, v)),
                 new SellerHealthSettings(
                         fraction(ConfigKey.HEALTH_MAX_NEGATIVE_RATE, v),
                         fraction(ConfigKey.HEALTH_MIN_POSITIVE_SHARE, v),

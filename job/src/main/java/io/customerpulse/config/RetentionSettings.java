@@ -12,7 +12,13 @@ import java.time.Duration;
  * @param maxOrders90d order times kept for orders_90d
  * @param maxCreditedOrders credited orders kept for the return window
  * @param maxWaitingEvents events of one customer waiting for the watermark
+ * @param erasureRemember how long an erased customer's erasure time is kept (processing time), so
+ *     that their events at or before it arriving later are dropped
  */
 public record RetentionSettings(
-        Duration inactiveAfter, int maxOrders90d, int maxCreditedOrders, int maxWaitingEvents)
+        Duration inactiveAfter,
+        int maxOrders90d,
+        int maxCreditedOrders,
+        int maxWaitingEvents,
+        Duration erasureRemember)
         implements Serializable {}

@@ -3,6 +3,7 @@ package io.customerpulse.ingest;
 import io.customerpulse.avro.AdEvent;
 import io.customerpulse.avro.AdType;
 import io.customerpulse.avro.CustomerEvent;
+import io.customerpulse.avro.ErasureRequest;
 import io.customerpulse.avro.EventKind;
 import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.avro.Interaction;
@@ -128,6 +129,8 @@ public final class EventNormalizer implements Serializable {
             return ad(a, wallClockMillis);
         } else if (input instanceof Interaction i) {
             return interaction(i, wallClockMillis);
+        } else if (input instanceof ErasureRequest r) {
+            return erasure(r, wallClockMillis);
         } else if (input instanceof OrderShipment s) {
             return shipment(s, wallClockMillis);
         }
@@ -204,6 +207,12 @@ public final class EventNormalizer implements Serializable {
                     RejectReason.RESERVED_TYPE,
                     "interaction_type " + type + " is a shipment status: send it to shipments");
         }
+        if (Interactions.ERASURE.equals(type)) {
+            throw new Rejection(
+                    RejectReason.RESERVED_TYPE,
+                    "interaction_type ERASURE is reserved: send an ErasureRequest to"
+                            + " customer-erasure (scripts/erase)");
+        }
         // a reply that names no message cannot be matched to one: an error, not a silent miss
         id("reply_to", i.getReplyTo(), Interactions.SELLER_REPLY.equals(type));
         id("order_id", i.getOrderId(), false);
@@ -217,6 +226,18 @@ public final class EventNormalizer implements Serializable {
                 .setRating(rating)
                 .setOrderId(i.getOrderId())
                 .setReplyTo(i.getReplyTo())
+                .build();
+    }
+
+    /**
+     * An erasure request: an INTERACTION of type ERASURE at the erasure time, its id the request's
+     * (see {@link Interactions#ERASURE}); no marketplace.
+     */
+    private CustomerEvent erasure(ErasureRequest r, long wall) throws Rejection {
+        return common(r.getEventId(), r.getCustomerId(), true, r.getEventTime(), wall)
+                .setKind(EventKind.INTERACTION)
+                .setMarketplace("")
+                .setInteractionType(Interactions.ERASURE)
                 .build();
     }
 

@@ -18,7 +18,19 @@ public final class Interactions {
     public static final String SHIPPED = "SHIPPED";
     public static final String DELIVERED = "DELIVERED";
 
+    /**
+     * An ErasureRequest (topic customer-erasure, DESIGN section 13), normalised like a shipment: an
+     * INTERACTION of this type, which no rule reads as activity; the customer operator erases the
+     * customer when event time passes it. Reserved too.
+     */
+    public static final String ERASURE = "ERASURE";
+
     private Interactions() {}
+
+    /** Whether the event is an erasure request. */
+    public static boolean isErasure(CustomerEvent e) {
+        return e.getKind() == EventKind.INTERACTION && ERASURE.equals(e.getInteractionType());
+    }
 
     /** Whether an interaction type is a shipment status (reserved for the shipments topic). */
     public static boolean isShipment(String type) {
@@ -34,7 +46,7 @@ public final class Interactions {
             case IMPRESSION -> false;
             case INTERACTION -> {
                 String type = e.getInteractionType();
-                yield !SELLER_REPLY.equals(type) && !isShipment(type);
+                yield !SELLER_REPLY.equals(type) && !isShipment(type) && !ERASURE.equals(type);
             }
             default -> true;
         };

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.customerpulse.avro.AdEvent;
 import io.customerpulse.avro.AdType;
+import io.customerpulse.avro.ErasureRequest;
 import io.customerpulse.avro.Fulfillment;
 import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.avro.Interaction;
@@ -129,12 +130,19 @@ public final class JsonEventDecoder implements Serializable {
                             .setStatus(shipmentStatus(n))
                             .setCarrier(optionalText(n, "carrier"))
                             .build();
+            case "erasure" ->
+                    ErasureRequest.newBuilder()
+                            .setEventId(text(n, "event_id"))
+                            .setCustomerId(text(n, "customer_id"))
+                            .setEventTime(time(n))
+                            .build();
             default ->
                     throw new Rejection(
                             RejectReason.UNKNOWN_TYPE,
                             "type '"
                                     + type
-                                    + "' is not one of order, return, ad, interaction, shipment");
+                                    + "' is not one of order, return, ad, interaction, shipment,"
+                                    + " erasure");
         };
     }
 

@@ -183,6 +183,7 @@ public final class AvroBytes {
             case "ad" -> KafkaSettings.AD_EVENTS;
             case "interaction" -> KafkaSettings.INTERACTIONS;
             case "shipment" -> KafkaSettings.SHIPMENTS;
+            case "erasure" -> KafkaSettings.ERASURES;
             default -> throw new IllegalArgumentException("no topic for type " + type);
         };
     }

@@ -1,6 +1,7 @@
 package io.customerpulse.kafka;
 
 import io.customerpulse.avro.AdEvent;
+import io.customerpulse.avro.ErasureRequest;
 import io.customerpulse.avro.IngestRecord;
 import io.customerpulse.avro.Interaction;
 import io.customerpulse.avro.OrderPlaced;
@@ -54,6 +55,7 @@ public final class AvroInputDeserializer implements KafkaRecordDeserializationSc
             case KafkaSettings.AD_EVENTS -> AdEvent.class;
             case KafkaSettings.INTERACTIONS -> Interaction.class;
             case KafkaSettings.SHIPMENTS -> OrderShipment.class;
+            case KafkaSettings.ERASURES -> ErasureRequest.class;
             default -> throw new IllegalArgumentException("no input topic " + input);
         };
     }

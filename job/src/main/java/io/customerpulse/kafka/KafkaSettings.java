@@ -35,6 +35,9 @@ public record KafkaSettings(
     public static final String INTERACTIONS = "interactions";
     public static final String SHIPMENTS = "shipments";
 
+    /** Erasure requests (DESIGN section 13; scripts/erase). */
+    public static final String ERASURES = "customer-erasure";
+
     /** CLV models, written by scripts/fit-clv and read by the job. */
     public static final String CLV_MODELS = "clv-models";
 

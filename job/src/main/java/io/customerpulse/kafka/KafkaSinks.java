@@ -86,6 +86,11 @@ public final class KafkaSinks implements PulseSinks {
                 LateEvent.class,
                 l -> l.getEvent().getCustomerId(),
                 Uids.SINK_LATE_EVENTS);
+        // erasures: a tombstone per erased customer on customer-profiles, after the checkpoint
+        s.erasures()
+                .sinkTo(ProfileTombstones.sink(kafka))
+                .uid(Uids.SINK_PROFILE_TOMBSTONES)
+                .name("kafka " + kafka.topic(KafkaSettings.PROFILES) + " tombstones");
         write(
                 s.deadLetter(),
                 KafkaSettings.DEAD_LETTER,

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.flink.api.common.eventtime.TimestampAssignerSupplier;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -35,7 +36,8 @@ public final class KafkaSources implements PulseSources {
                     KafkaSettings.RETURNS,
                     KafkaSettings.AD_EVENTS,
                     KafkaSettings.INTERACTIONS,
-                    KafkaSettings.SHIPMENTS);
+                    KafkaSettings.SHIPMENTS,
+                    KafkaSettings.ERASURES);
 
     private final JobConfig config;
 
@@ -51,7 +53,12 @@ public final class KafkaSources implements PulseSources {
         for (String input : INPUTS) {
             streams.put(
                     input,
-                    env.fromSource(source(input, normalizer), watermarks, "kafka " + input)
+                    env.fromSource(
+                                    source(input, normalizer),
+                                    input.equals(KafkaSettings.ERASURES)
+                                            ? neverHoldsBack(watermarks)
+                                            : watermarks,
+                                    "kafka " + input)
                             .uid(Uids.kafkaSource(input)));
         }
         return streams;
@@ -85,7 +92,7 @@ public final class KafkaSources implements PulseSources {
         }
         KafkaSource<ClvModel> source = builder.build();
         WatermarkStrategy<ClvModel> neverHoldsBack =
-                WatermarkStrategy.forGenerator(ctx -> new MaxWatermark());
+                WatermarkStrategy.forGenerator(ctx -> new MaxWatermark<>());
         return env.fromSource(source, neverHoldsBack, "kafka " + KafkaSettings.CLV_MODELS)
                 .uid(Uids.kafkaSource(KafkaSettings.CLV_MODELS))
                 .setParallelism(1);
@@ -96,7 +103,6 @@ public final class KafkaSources implements PulseSources {
         KafkaSourceBuilder<IngestRecord> b =
                 KafkaSource.<IngestRecord>builder()
                         .setProperties(kafka.clientProperties())
-                        .setTopics(kafka.topic(input))
                         .setGroupId(kafka.groupId())
                         .setProperty("isolation.level", "read_committed")
                         .setProperty("partition.discovery.interval.ms", "60000")
@@ -113,16 +119,53 @@ public final class KafkaSources implements PulseSources {
                                             OffsetsInitializer.committedOffsets(
                                                     OffsetResetStrategy.EARLIEST);
                                 });
+        if (input.equals(KafkaSettings.ERASURES)) {
+            // a pattern, not a topic name: a job upgraded before the topic exists runs (a named
+            // topic that does not exist fails the job, again and again) and picks it up once
+            // scripts/erase or an operator creates it
+            b.setTopicPattern(Pattern.compile(Pattern.quote(kafka.topic(input))));
+        } else {
+            b.setTopics(kafka.topic(input));
+        }
         if (kafka.bounded()) {
             b.setBounded(OffsetsInitializer.latest());
         }
         return b.build();
     }
 
-    /** The watermark of a stream without event time: never holds back the streams joined to it. */
-    private static final class MaxWatermark implements WatermarkGenerator<ClvModel> {
+    /**
+     * The erasure requests' watermarks: none — the source is always idle, so it neither holds event
+     * time back nor moves it. The topic is quiet for days on end, and with watermark.idleness off
+     * (a deterministic backfill) its empty partitions would hold event time back for good; a
+     * watermark of its own (even MAX, as the models' input has) would move event time while every
+     * event partition is idle, and end it. A request still carries its time and waits in the
+     * customer operator until the events' watermark passes it; one already behind it is applied at
+     * once (a late erasure: everything up to then).
+     */
+    private static WatermarkStrategy<IngestRecord> neverHoldsBack(
+            WatermarkStrategy<IngestRecord> events) {
+        WatermarkStrategy<IngestRecord> idle = WatermarkStrategy.forGenerator(ctx -> new Idle());
+        return idle.withTimestampAssigner(
+                (TimestampAssignerSupplier<IngestRecord>) events::createTimestampAssigner);
+    }
+
+    /** Always idle: records pass, watermarks never come from here. */
+    private static final class Idle implements WatermarkGenerator<IngestRecord> {
         @Override
-        public void onEvent(ClvModel model, long timestamp, WatermarkOutput output) {}
+        public void onEvent(IngestRecord record, long timestamp, WatermarkOutput output) {
+            output.markIdle(); // a record may have made the split active again
+        }
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.markIdle();
+        }
+    }
+
+    /** The watermark of a stream without event time: never holds back the streams joined to it. */
+    private static final class MaxWatermark<T> implements WatermarkGenerator<T> {
+        @Override
+        public void onEvent(T record, long timestamp, WatermarkOutput output) {}
 
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {

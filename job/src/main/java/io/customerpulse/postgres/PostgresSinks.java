@@ -7,6 +7,7 @@ import io.customerpulse.avro.CustomerAction;
 import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.avro.SellerHealth;
+import io.customerpulse.profile.ProfileEngine;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -149,6 +150,8 @@ public final class PostgresSinks implements PulseSinks {
                 .sinkTo(sink("campaign_daily", UPSERT_CAMPAIGN_DAY, PostgresSinks::campaignDay))
                 .uid(Uids.PG_CAMPAIGNS)
                 .name("postgres campaign_daily");
+        // erasures: the customer's rows up to the erasure deleted, after the checkpoint
+        s.erasures().sinkTo(RowDeletes.sink(pg)).uid(Uids.PG_ERASURES).name("postgres erasures");
     }
 
     private <T> BackgroundJdbcSink<T> sink(
@@ -259,7 +262,8 @@ public final class PostgresSinks implements PulseSinks {
     static void segmentChange(PreparedStatement ps, SegmentChange c) throws SQLException {
         ps.setString(1, c.getCustomerId());
         time(ps, 2, c.getAt());
-        ps.setString(3, c.getToSegment() == null ? null : c.getToSegment().name());
+        // a change to no segment (an expiry) is stored as EXPIRED: to_segment is in the key
+        ps.setString(3, c.getToSegment() == null ? ProfileEngine.EXPIRED : c.getToSegment().name());
         ps.setString(4, c.getFromSegment() == null ? null : c.getFromSegment().name());
         ps.setString(5, c.getReason());
         ps.setLong(6, c.getClvMinor());

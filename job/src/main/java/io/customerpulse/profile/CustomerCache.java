@@ -51,6 +51,14 @@ final class CustomerCache {
         /** Waiting events counted for it in the cache's total. */
         int waiting;
 
+        /**
+         * Up to when the customer was erased ({@link Customer#NONE}: never), read from keyed state
+         * the first time an event needs it ({@code erasureRead}).
+         */
+        long erasedAt;
+
+        boolean erasureRead;
+
         /** The time of its first waiting event in the heap, {@code Long.MAX_VALUE} if none. */
         long wake = Long.MAX_VALUE;
 

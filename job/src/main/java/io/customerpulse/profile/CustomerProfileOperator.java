@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -98,6 +99,13 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     public static final MapStateDescriptor<String, ClvModel> CLV_MODEL =
             new MapStateDescriptor<>("clv-model", Types.STRING, new AvroTypeInfo<>(ClvModel.class));
 
+    /**
+     * Up to when an erased customer's history was forgotten (DESIGN section 13): their events at or
+     * before it arriving later are dropped. The only thing kept of them, with a state TTL of
+     * erasure.remember (processing time), so it needs no timer of its own.
+     */
+    static final String ERASED = "erased-at";
+
     /** The timer service's name: the one of Flink's keyed broadcast operator, kept for restores. */
     static final String TIMERS = "user-timers";
 
@@ -115,7 +123,11 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     /** alerts.max-age: a churn alert or action due further behind the wall clock is stale. */
     private final long alertsMaxAge;
 
+    /** erasure.remember: how long an erasure's time is kept to drop the erased history. */
+    private final long erasureRemember;
+
     private transient ValueState<Customer> state;
+    private transient ValueState<Long> erased;
     private transient InternalTimerService<VoidNamespace> timers;
     private transient BroadcastState<String, ClvModel> models;
     private transient ClvScorer scorer;
@@ -153,6 +165,8 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private transient Counter churnAlerts;
     transient Counter customersExpired; // read by RetentionTest
     transient Counter waitingForced; // read by StateBoundsTest
+    transient Counter erasedEventsDropped; // read by ErasureTest
+    private transient Counter customersErased;
     transient Counter staleOutputs; // read by StaleOutputsTest
     private transient Counter modelsRejected;
     private transient Counter stateReads;
@@ -166,7 +180,9 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
             ProfileCacheSettings cacheSettings,
             boolean live,
             long wallClockToleranceMillis,
-            long alertsMaxAgeMillis) {
+            long alertsMaxAgeMillis,
+            long erasureRememberMillis) {
+        this.erasureRemember = erasureRememberMillis;
         this.steps = steps;
         this.clvSettings = clvSettings;
         this.cacheSettings = cacheSettings;
@@ -183,7 +199,8 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
                 config.profileCache(),
                 !config.replayMode(),
                 config.watermarks().wallClockTolerance().toMillis(),
-                config.alertsMaxAge().toMillis());
+                config.alertsMaxAge().toMillis(),
+                config.retention().erasureRemember().toMillis());
     }
 
     @Override
@@ -227,6 +244,10 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     public void open() throws Exception {
         super.open();
         state = getPartitionedState(STATE);
+        ValueStateDescriptor<Long> erasedAt = new ValueStateDescriptor<>(ERASED, Types.LONG);
+        erasedAt.enableTimeToLive(
+                StateTtlConfig.newBuilder(java.time.Duration.ofMillis(erasureRemember)).build());
+        erased = getPartitionedState(erasedAt);
         timers = getInternalTimerService(TIMERS, VoidNamespaceSerializer.INSTANCE, this);
         models = getOperatorStateBackend().getBroadcastState(CLV_MODEL);
         ClvModel served = models.get(SERVED);
@@ -272,6 +293,8 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         churnAlerts = metrics.counter("churnAlerts");
         customersExpired = metrics.counter("customersExpired");
         waitingForced = metrics.counter("waitingEventsForced");
+        erasedEventsDropped = metrics.counter("erasedEventsDropped");
+        customersErased = metrics.counter("customersErased");
         staleOutputs = metrics.counter("staleAlertsAndActions");
         modelsRejected = metrics.counter("clvModelsRejected");
         stateReads = metrics.counter("customerStateReads");
@@ -301,8 +324,17 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         CustomerEvent event = record.getValue();
         String key = event.getCustomerId();
         CustomerCache.Entry e = entry(key);
+        long eventAt = event.getEventTime().toEpochMilli();
+        Customer c = e.customer;
+        // an erased history's event can only come to a customer without one, or late
+        if ((c.now == Customer.NONE || eventAt <= Math.max(time, c.now))
+                && eventAt <= erasedAt(e)) {
+            erasedEventsDropped.inc();
+            return;
+        }
         CustomerSteps.Arrival arrival =
                 steps.onEvent(key, e.customer, event, time, scorer, emitter);
+        forgetErased(e);
         switch (arrival) {
             case DUPLICATE -> {
                 duplicates.inc();
@@ -326,6 +358,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
                 return;
             }
             case FORCED -> waitingForced.inc();
+            case ERASED -> {} // forgotten above
         }
         arm(e, false);
         paceWriteBacks();
@@ -487,6 +520,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private void advanceCached(long t) throws Exception {
         for (CustomerCache.Entry e; (e = cache.pollDue(t)) != null; ) {
             steps.advance(e.key, e.customer, t, scorer, emitter);
+            forgetErased(e);
             arm(e, true);
             cache.changed(e);
         }
@@ -504,6 +538,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
             changed = true;
         }
         changed |= steps.advance(key, c, time, scorer, emitter);
+        forgetErased(e);
         if (changed) {
             arm(e, false);
             cache.changed(e);
@@ -543,6 +578,57 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     }
 
     // ---------------------------------------------------------------- state
+
+    /** Up to when the customer was erased, {@link Customer#NONE} if never (read once per entry). */
+    private long erasedAt(CustomerCache.Entry e) throws Exception {
+        if (!e.erasureRead) {
+            Object current = getCurrentKey();
+            setCurrentKey(e.key);
+            Long t = erased.value();
+            if (current != null) {
+                setCurrentKey(current);
+            }
+            e.erasedAt = t == null ? Customer.NONE : t;
+            e.erasureRead = true;
+        }
+        return e.erasedAt;
+    }
+
+    /**
+     * The Flink part of an erasure the last step made ({@link Emitter#erased}): the time is kept
+     * (to drop the erased history's events arriving later), every event-time timer of the customer
+     * is deleted, and the cleared record is written back at its write-back (cleared, when nothing
+     * waits). Timers are found by walking the instance's timer queue once: an erasure is rare, and
+     * the queue keeps no index by key.
+     */
+    private void forgetErased(CustomerCache.Entry e) throws Exception {
+        long at = emitter.erasedAt;
+        if (at == Customer.NONE) {
+            return;
+        }
+        emitter.erasedAt = Customer.NONE;
+        Object current = getCurrentKey();
+        setCurrentKey(e.key);
+        erased.update(at);
+        e.erasedAt = at;
+        e.erasureRead = true;
+        java.util.List<Long> registered = new java.util.ArrayList<>();
+        timers.forEachEventTimeTimer(
+                (namespace, t) -> {
+                    if (e.key.equals(getCurrentKey())) {
+                        registered.add(t);
+                    }
+                });
+        setCurrentKey(e.key);
+        for (long t : registered) {
+            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, t);
+        }
+        e.customer.wakeUpAt = Customer.NONE;
+        cache.changed(e);
+        if (current != null) {
+            setCurrentKey(current);
+        }
+    }
 
     /** The cached customer of {@code key}, read from keyed state (current key) on a miss. */
     private CustomerCache.Entry entry(String key) throws Exception {
@@ -664,6 +750,21 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         @Override
         public void orderRepeated(CustomerEvent order) {
             ordersRepeated.inc();
+        }
+
+        /** The last step's erasure, for {@link #forgetErased}; {@link Customer#NONE} if none. */
+        long erasedAt = Customer.NONE;
+
+        @Override
+        public void erased(String customerId, long at, String requestId) {
+            customersErased.inc();
+            erasedAt = at;
+            output.collect(
+                    Outputs.ERASURES,
+                    new StreamRecord<>(
+                            new io.customerpulse.avro.CustomerErasure(
+                                    customerId, Instant.ofEpochMilli(at), requestId),
+                            at));
         }
     }
 }

@@ -8,6 +8,7 @@ import io.customerpulse.avro.CustomerProfile;
 import io.customerpulse.avro.SegmentChange;
 import io.customerpulse.clv.ClvScorer;
 import io.customerpulse.config.JobConfig;
+import io.customerpulse.ingest.Interactions;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,7 +72,12 @@ public final class CustomerSteps implements Serializable {
          * them were applied at once, ahead of the watermark (events arriving behind the customer's
          * time from then on are late).
          */
-        FORCED
+        FORCED,
+        /**
+         * An erasure request already behind event time: the whole history was erased at once
+         * (DESIGN section 13), up to event time now.
+         */
+        ERASED
     }
 
     /**
@@ -100,6 +106,11 @@ public final class CustomerSteps implements Serializable {
             }
             advance(key, c, c.firstPendingAt(), clv, out); // the cap: the earliest go now
             return Arrival.FORCED;
+        }
+        if (Interactions.isErasure(e)) {
+            // late: everything up to now goes, the customer's outputs being no later than it
+            erase(key, c, time, e.getEventId(), out);
+            return Arrival.ERASED;
         }
         List<CustomerEvent> events = one();
         events.set(0, e);
@@ -130,6 +141,11 @@ public final class CustomerSteps implements Serializable {
                 break;
             }
             int count = c.pendingAt(next);
+            if (hasErasure(c.pending, count)) {
+                eraseAfterStep(key, c, next, count, clv, out);
+                changed = true;
+                continue;
+            }
             boolean stepped = engine.step(key, c, next, c.pending, count, false, clv, out);
             c.removeFirstPending(count);
             if (schedule.expiresAt(c) <= next) {
@@ -157,6 +173,45 @@ public final class CustomerSteps implements Serializable {
                         ? schedule.nextDueAt(key, c, modelServed)
                         : schedule.nextTimerAt(key, c, modelServed);
         return due > horizon ? Long.MAX_VALUE : due;
+    }
+
+    private static boolean hasErasure(List<CustomerEvent> pending, int count) {
+        for (int i = 0; i < count; i++) {
+            if (Interactions.isErasure(pending.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A millisecond with an erasure request: its other events (and limits) first, as a step, then
+     * the erasure — so what came at the erasure's own time is erased too.
+     */
+    private void eraseAfterStep(
+            String key, Customer c, long t, int count, ClvScorer clv, StepOutput out) {
+        List<CustomerEvent> others = new ArrayList<>(count);
+        String requestId = null;
+        for (int i = 0; i < count; i++) {
+            CustomerEvent e = c.pending.get(i);
+            if (Interactions.isErasure(e)) {
+                requestId = e.getEventId();
+            } else {
+                others.add(e);
+            }
+        }
+        engine.step(key, c, t, others, others.size(), false, clv, out);
+        c.removeFirstPending(count);
+        erase(key, c, t, requestId, out);
+    }
+
+    /**
+     * DESIGN section 13: the customer's history up to {@code at} is forgotten (the events waiting
+     * after it stay: they start the next one), and the operator is told.
+     */
+    private static void erase(String key, Customer c, long at, String requestId, StepOutput out) {
+        c.clearHistory();
+        out.erased(key, at, requestId);
     }
 
     private List<CustomerEvent> one() {
@@ -214,6 +269,11 @@ public final class CustomerSteps implements Serializable {
         @Override
         public void orderRepeated(CustomerEvent order) {
             out.orderRepeated(order);
+        }
+
+        @Override
+        public void erased(String customerId, long at, String requestId) {
+            out.erased(customerId, at, requestId);
         }
     }
 }

@@ -234,7 +234,23 @@ public final class ProfileEngine implements Serializable {
         CustomerProfile p = profile(customerId, c, t, clv);
         p.setExpiredAt(p.getUpdatedAt());
         out.profile(p, t);
+        if (c.segment != null) {
+            // the customer leaves their segment: a change to none, so that a history after this
+            // one, which starts from none, follows on from it (the daily segment counts)
+            SegmentChange change = new SegmentChange();
+            change.setCustomerId(customerId);
+            change.setFromSegment(c.segment);
+            change.setToSegment(null);
+            change.setAt(p.getUpdatedAt());
+            change.setReason(EXPIRED);
+            change.setClvMinor(SegmentRules.netRevenue(c));
+            change.setVersion(c.version);
+            out.segmentChange(change, t);
+        }
     }
+
+    /** The reason of the segment change of an expiry (to no segment). */
+    public static final String EXPIRED = "EXPIRED";
 
     private List<CampaignDelta> deltas() {
         if (deltas == null) {

@@ -31,4 +31,10 @@ public interface StepOutput {
 
     /** An order whose order_id was already counted (a producer retry): dropped. */
     void orderRepeated(CustomerEvent order);
+
+    /**
+     * The customer was erased up to {@code at} (DESIGN section 13): their history is cleared; the
+     * operator forgets their timers, remembers the time and hands the erasure to the sinks.
+     */
+    void erased(String customerId, long at, String requestId);
 }

@@ -38,17 +38,24 @@ final class ReplayOutputs {
     static final String ACTIONS = "actions";
     static final String SELLER_HEALTH = "seller_health";
     static final String SELLER_HEALTH_ALERTS = "seller_health_alerts";
+    static final String ERASURES = "erasures";
 
     private ReplayOutputs() {}
 
     /** Writes every output file from {@code parts} into {@code out}; returns lines per file. */
     static Map<String, Integer> write(Path parts, Path out) throws IOException {
         Map<String, Integer> counts = new LinkedHashMap<>();
+        // DESIGN 13: nothing of an erased customer up to the erasure's time stays in the outputs
+        Map<String, Instant> erased = new TreeMap<>();
+        for (JsonNode n : read(Map.of(), parts, ERASURES)) {
+            erased.merge(n.get("customer_id").asText(), instant(n, "erased_at"), Ordering::later);
+        }
         // a customer's latest step: by updated_at, then version (a new history after an expiry
         // starts at version 1 again), as the PostgreSQL sink keeps it
         counts.put(
                 PROFILES,
                 latest(
+                        erased,
                         parts,
                         out,
                         PROFILES,
@@ -57,6 +64,7 @@ final class ReplayOutputs {
         counts.put(
                 CAMPAIGN_DAILY,
                 latest(
+                        erased,
                         parts,
                         out,
                         CAMPAIGN_DAILY,
@@ -65,6 +73,7 @@ final class ReplayOutputs {
         counts.put(
                 SEGMENT_CHANGES,
                 distinctSorted(
+                        erased,
                         parts,
                         out,
                         SEGMENT_CHANGES,
@@ -72,11 +81,16 @@ final class ReplayOutputs {
         counts.put(
                 CHURN_ALERTS,
                 distinctSorted(
-                        parts, out, CHURN_ALERTS, by("customer_id").thenComparing(time("at"))));
-        counts.put(ACTIONS, distinctSorted(parts, out, ACTIONS, by("action_id")));
+                        erased,
+                        parts,
+                        out,
+                        CHURN_ALERTS,
+                        by("customer_id").thenComparing(time("at"))));
+        counts.put(ACTIONS, distinctSorted(erased, parts, out, ACTIONS, by("action_id")));
         counts.put(
                 SELLER_HEALTH,
                 distinctSorted(
+                        erased,
                         parts,
                         out,
                         SELLER_HEALTH,
@@ -84,6 +98,7 @@ final class ReplayOutputs {
         counts.put(
                 SELLER_HEALTH_ALERTS,
                 distinctSorted(
+                        erased,
                         parts,
                         out,
                         SELLER_HEALTH_ALERTS,
@@ -91,6 +106,7 @@ final class ReplayOutputs {
         counts.put(
                 LATE_EVENTS,
                 distinctSorted(
+                        erased,
                         parts,
                         out,
                         LATE_EVENTS,
@@ -98,13 +114,27 @@ final class ReplayOutputs {
                                         n -> n.path("event").path("customer_id").asText())
                                 .thenComparing(n -> n.path("event").path("event_id").asText())));
         counts.put(
+                ERASURES,
+                distinctSorted(
+                        Map.of(),
+                        parts,
+                        out,
+                        ERASURES,
+                        by("customer_id").thenComparing(time("erased_at"))));
+        counts.put(
                 DEAD_LETTER,
-                distinctSorted(parts, out, DEAD_LETTER, by("source").thenComparing(num("offset"))));
+                distinctSorted(
+                        erased,
+                        parts,
+                        out,
+                        DEAD_LETTER,
+                        by("source").thenComparing(num("offset"))));
         return counts;
     }
 
     /** The highest version per key, sorted by key. */
     private static int latest(
+            Map<String, Instant> erased,
             Path parts,
             Path out,
             String name,
@@ -112,20 +142,69 @@ final class ReplayOutputs {
             Comparator<JsonNode> newer)
             throws IOException {
         Map<String, JsonNode> latest = new TreeMap<>();
-        for (JsonNode n : read(parts, name)) {
+        for (JsonNode n : read(erased, parts, name)) {
             latest.merge(key.apply(n), n, (a, b) -> newer.compare(a, b) >= 0 ? a : b);
         }
         return writeLines(out.resolve(name + ".jsonl"), new ArrayList<>(latest.values()));
     }
 
-    private static int distinctSorted(Path parts, Path out, String name, Comparator<JsonNode> order)
+    private static int distinctSorted(
+            Map<String, Instant> erased,
+            Path parts,
+            Path out,
+            String name,
+            Comparator<JsonNode> order)
             throws IOException {
-        List<JsonNode> records = new ArrayList<>(new LinkedHashSet<>(read(parts, name)));
+        List<JsonNode> records = new ArrayList<>(new LinkedHashSet<>(read(erased, parts, name)));
         records.sort(order.thenComparing(JsonNode::toString));
         return writeLines(out.resolve(name + ".jsonl"), records);
     }
 
-    private static List<JsonNode> read(Path parts, String name) throws IOException {
+    /**
+     * The records of an erased customer up to the erasure's time, which the sinks no longer hold:
+     * by the customer and time each output has. Seller health, campaign days and the dead letter
+     * name no customer (or not reliably): they stay.
+     */
+    private static boolean erasedRecord(Map<String, Instant> erased, String name, JsonNode n) {
+        if (erased.isEmpty()) {
+            return false;
+        }
+        JsonNode of =
+                switch (name) {
+                    case PROFILES, SEGMENT_CHANGES, CHURN_ALERTS, ACTIONS -> n;
+                    case LATE_EVENTS -> n.path("event");
+                    default -> null;
+                };
+        if (of == null) {
+            return false;
+        }
+        Instant upTo = erased.get(of.path("customer_id").asText());
+        if (upTo == null) {
+            return false;
+        }
+        String field =
+                switch (name) {
+                    case PROFILES -> "updated_at";
+                    case ACTIONS -> "due_at";
+                    case LATE_EVENTS -> "event_time";
+                    default -> "at";
+                };
+        return !instant(of, field).isAfter(upTo);
+    }
+
+    private static Instant instant(JsonNode n, String field) {
+        return Instant.parse(n.path(field).asText());
+    }
+
+    /** Which of two instants is later. */
+    private static final class Ordering {
+        static Instant later(Instant a, Instant b) {
+            return a.isAfter(b) ? a : b;
+        }
+    }
+
+    private static List<JsonNode> read(Map<String, Instant> erased, Path parts, String name)
+            throws IOException {
         List<JsonNode> nodes = new ArrayList<>();
         if (!Files.isDirectory(parts)) {
             return nodes;
@@ -135,7 +214,10 @@ final class ReplayOutputs {
                     files.filter(f -> f.getFileName().toString().startsWith(name + "-")).toList()) {
                 for (String line : Files.readAllLines(p, StandardCharsets.UTF_8)) {
                     if (!line.isBlank()) {
-                        nodes.add(AvroJson.MAPPER.readTree(line));
+                        JsonNode n = AvroJson.MAPPER.readTree(line);
+                        if (!erasedRecord(erased, name, n)) {
+                            nodes.add(n);
+                        }
                     }
                 }
             }
@@ -217,6 +299,7 @@ final class ReplayOutputs {
                 SELLER_HEALTH_ALERTS,
                 LATE_EVENTS,
                 DEAD_LETTER,
-                CAMPAIGN_DAILY);
+                CAMPAIGN_DAILY,
+                ERASURES);
     }
 }

@@ -130,6 +130,10 @@ public final class ReplayRunner {
                     .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.DEAD_LETTER))
                     .uid(Uids.SINK_REJECTED)
                     .name("dead letter file");
+            streams.erasures()
+                    .sinkTo(new JsonLinesSink<>(parts, ReplayOutputs.ERASURES))
+                    .uid(Uids.SINK_ERASURES)
+                    .name("erasures file");
         };
     }
 

@@ -260,6 +260,23 @@ class EventNormalizerTest {
                 .isEqualTo("RESERVED_TYPE");
         assertThat(reasonOf(interaction().setInteractionType("SHIPPED").build()))
                 .isEqualTo("RESERVED_TYPE");
+        assertThat(reasonOf(interaction().setInteractionType("ERASURE").build()))
+                .isEqualTo("RESERVED_TYPE");
+    }
+
+    /** An erasure request is an INTERACTION of type ERASURE, no activity (DESIGN §13). */
+    @Test
+    void shouldTurnAnErasureRequestIntoAnErasureInteraction() throws Rejection {
+        CustomerEvent e =
+                live.normalize(
+                        new io.customerpulse.avro.ErasureRequest("er-1", "c1", NOW),
+                        NOW.toEpochMilli());
+        assertThat(Interactions.isErasure(e)).isTrue();
+        assertThat(e.getEventId()).isEqualTo("er-1");
+        assertThat(e.getEventTime()).isEqualTo(NOW);
+        assertThat(Interactions.isCustomerActivity(e)).isFalse();
+        assertThat(reasonOf(new io.customerpulse.avro.ErasureRequest("er-2", "", NOW)))
+                .isEqualTo("MISSING_CUSTOMER_ID");
     }
 
     /** A reply keeps the message it answers; one that names none is an error, not a silent miss. */

@@ -43,6 +43,7 @@ class ReleasedSchemasTest {
                     Map.entry(AdEvent.getClassSchema(), "input"),
                     Map.entry(Interaction.getClassSchema(), "input"),
                     Map.entry(OrderShipment.getClassSchema(), "input"),
+                    Map.entry(io.customerpulse.avro.ErasureRequest.getClassSchema(), "input"),
                     Map.entry(CustomerProfile.getClassSchema(), "output"),
                     Map.entry(SegmentChange.getClassSchema(), "output"),
                     Map.entry(ChurnAlert.getClassSchema(), "output"),

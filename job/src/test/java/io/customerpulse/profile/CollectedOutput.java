@@ -34,6 +34,9 @@ final class CollectedOutput implements StepOutput {
 
                 @Override
                 public void orderRepeated(CustomerEvent order) {}
+
+                @Override
+                public void erased(String customerId, long at, String requestId) {}
             };
 
     /** One event applied as a step of its own at its time, its outputs discarded. */
@@ -84,4 +87,11 @@ final class CollectedOutput implements StepOutput {
 
     @Override
     public void orderRepeated(CustomerEvent order) {} // counted by the operator's metric
+
+    final List<String> erasures = new ArrayList<>();
+
+    @Override
+    public void erased(String customerId, long at, String requestId) {
+        erasures.add(customerId + " " + java.time.Instant.ofEpochMilli(at) + " " + requestId);
+    }
 }

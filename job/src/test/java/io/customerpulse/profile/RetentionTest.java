@@ -47,6 +47,16 @@ class RetentionTest {
             assertThat(expired.getExpiredAt()).isEqualTo(expiry);
             assertThat(expired.getUpdatedAt()).isEqualTo(expiry);
             assertThat(expired.getOrdersTotal()).as("the last profile, kept").isEqualTo(1);
+            // and the customer leaves their segment: a later history starts from none
+            io.customerpulse.avro.SegmentChange left =
+                    h.changes().stream()
+                            .filter(c -> c.getCustomerId().equals("gone"))
+                            .reduce((a, b) -> b)
+                            .orElseThrow();
+            assertThat(left.getFromSegment()).isEqualTo(expired.getSegment());
+            assertThat(left.getToSegment()).isNull();
+            assertThat(left.getReason()).isEqualTo(ProfileEngine.EXPIRED);
+            assertThat(left.getAt()).isEqualTo(expiry);
             assertThat(h.state("gone")).as("nothing kept").isNull();
             assertThat(h.latest("stays").getExpiredAt()).isNull();
             assertThat(h.stateEntries()).isEqualTo(1);

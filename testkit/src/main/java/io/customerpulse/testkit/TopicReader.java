@@ -39,13 +39,40 @@ public final class TopicReader {
         SpecificDatumReader<T> plain = new SpecificDatumReader<>(type); // written before it
         List<T> out = new ArrayList<>();
         for (byte[] v : values(client, topic)) {
-            boolean singleObject = v.length >= 10 && v[0] == (byte) 0xC3 && v[1] == 0x01;
-            out.add(
-                    singleObject
-                            ? reader.decode(v)
-                            : plain.read(null, DecoderFactory.get().binaryDecoder(v, null)));
+            if (v != null) { // a tombstone (an erased customer on a compacted topic) is no record
+                out.add(decode(v, reader, plain));
+            }
         }
         return out;
+    }
+
+    /**
+     * Every committed record of {@code topic} as (key, record) in each partition's order, a
+     * tombstone as (key, null): what a consumer of a compacted topic replays.
+     */
+    public static <T extends SpecificRecord> List<Map.Entry<String, T>> readCommittedKeyed(
+            Properties client, String topic, Class<T> type, SchemaStore writers)
+            throws java.io.IOException {
+        SpecificData model = SpecificData.getForClass(type);
+        BinaryMessageDecoder<T> reader =
+                new BinaryMessageDecoder<>(model, model.getSchema(type), writers);
+        SpecificDatumReader<T> plain = new SpecificDatumReader<>(type);
+        List<Map.Entry<String, T>> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : read(client, topic, rec -> rec)) {
+            String key = new String(r.key(), java.nio.charset.StandardCharsets.UTF_8);
+            T value = r.value() == null ? null : decode(r.value(), reader, plain);
+            out.add(new java.util.AbstractMap.SimpleImmutableEntry<>(key, value));
+        }
+        return out;
+    }
+
+    private static <T> T decode(
+            byte[] v, BinaryMessageDecoder<T> reader, SpecificDatumReader<T> plain)
+            throws java.io.IOException {
+        boolean singleObject = v.length >= 10 && v[0] == (byte) 0xC3 && v[1] == 0x01;
+        return singleObject
+                ? reader.decode(v)
+                : plain.read(null, DecoderFactory.get().binaryDecoder(v, null));
     }
 
     /** Every committed value of {@code topic}, as bytes, up to the current end (30 s at most). */

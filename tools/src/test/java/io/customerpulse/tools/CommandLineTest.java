@@ -39,6 +39,7 @@ class CommandLineTest {
                     io.customerpulse.tools.dashboard.DashboardCommand::new,
                     Soak::new,
                     ProfileBenchmark::new,
+                    io.customerpulse.tools.erase.EraseCommand::new,
                     CustomerPulseJob.Arguments::new);
 
     private record Outcome(int code, String out, String err) {}
@@ -83,6 +84,9 @@ class CommandLineTest {
         if (command instanceof io.customerpulse.tools.dashboard.DashboardCommand) {
             return List.of("--jdbc-url", "jdbc:postgresql://localhost/x");
         }
+        if (command instanceof io.customerpulse.tools.erase.EraseCommand) {
+            return List.of("--customer", "c1");
+        }
         if (command instanceof ImportCommand) {
             return List.of("--format", "transactions", "x");
         }
@@ -102,6 +106,23 @@ class CommandLineTest {
         Outcome missing = run(new ImportCommand(), "x.csv");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("--format");
+    }
+
+    @Test
+    void anErasureNeedsACustomerAndAnInstant() {
+        Outcome missing = run(new io.customerpulse.tools.erase.EraseCommand());
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("--customer");
+        Outcome at =
+                run(
+                        new io.customerpulse.tools.erase.EraseCommand(),
+                        "--customer",
+                        "c1",
+                        "--at",
+                        "yesterday");
+        assertThat(at.code()).isEqualTo(2);
+        assertThat(at.err().strip())
+                .isEqualTo("erase: --at: 'yesterday' is not an ISO-8601 instant");
     }
 
     @Test

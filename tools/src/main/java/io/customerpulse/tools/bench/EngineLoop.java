@@ -90,6 +90,11 @@ public final class EngineLoop {
             consume(order);
         }
 
+        @Override
+        public void erased(String customerId, long at, String requestId) {
+            consume(customerId);
+        }
+
         private void consume(Object o) {
             if (sink != null) {
                 sink.accept(o);

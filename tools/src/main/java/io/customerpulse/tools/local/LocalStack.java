@@ -339,6 +339,9 @@ public final class LocalStack implements Callable<Integer> {
                                 KafkaSettings.DEAD_LETTER));
                 System.out.printf("PostgreSQL %s   (%s)%n", jdbc, db.psql());
                 System.out.printf(
+                        "Erase      scripts/erase --customer ID --set kafka.bootstrap-servers=%s%n",
+                        kafka.bootstrapServers());
+                System.out.printf(
                         "Flink      job %s (%s), RocksDB, checkpoints every 2 s in %s%n",
                         job.getJobID(), restored, data.checkpoints());
                 System.out.printf(
@@ -535,7 +538,12 @@ public final class LocalStack implements Callable<Integer> {
     /** How many events the input topics hold: what the runs of a kept stack published. */
     public static long publishedInputs(KafkaSettings kafka) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
-            List<String> topics = KafkaSources.INPUTS.stream().map(kafka::topic).toList();
+            // the traffic's topics: erasure requests are not traffic (scripts/erase sends them)
+            List<String> topics =
+                    KafkaSources.INPUTS.stream()
+                            .filter(t -> !t.equals(KafkaSettings.ERASURES))
+                            .map(kafka::topic)
+                            .toList();
             Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
             admin.describeTopics(topics)
                     .allTopicNames()

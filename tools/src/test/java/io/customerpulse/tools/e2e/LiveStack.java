@@ -232,8 +232,14 @@ final class LiveStack implements BeforeAllCallback {
      * A replay of {@code file} as of {@code asOf}, the way the live job's final watermark sees it.
      */
     static Path replayAsOf(Path file, long asOf, String name) throws Exception {
+        return replayAsOf(file, asOf, name, Map.of());
+    }
+
+    /** The same with job parameters of the live run's ({@code settings}) the replay needs too. */
+    static Path replayAsOf(Path file, long asOf, String name, Map<String, String> settings)
+            throws Exception {
         Path replay = dir.resolve(name);
-        Map<String, String> replaySettings = new HashMap<>();
+        Map<String, String> replaySettings = new HashMap<>(settings);
         replaySettings.put("mode", "replay");
         replaySettings.put("watermark.max-out-of-orderness", "1 h");
         replaySettings.put("watermark.idleness", "0 ms");
@@ -289,7 +295,7 @@ final class LiveStack implements BeforeAllCallback {
                         keyed(
                                         replay,
                                         "segment_changes",
-                                        n -> TableRows.of(n, changeColumns),
+                                        n -> TableRows.of(asStored(n), changeColumns),
                                         n -> "")
                                 .keySet());
         List<String> actionColumns = await("the tables", () -> columns(db, "customer_action"));
@@ -352,6 +358,18 @@ final class LiveStack implements BeforeAllCallback {
                                 "SELECT * FROM customer_action",
                                 r -> r.getString("action_id"),
                                 r -> TableRows.of(r, actionColumns)));
+        // an erased customer's actions stay on the topic (it is not compacted: retention deletes
+        // them, docs/operations.md) while the replay and the table forget them
+        Map<String, java.time.Instant> erased = new TreeMap<>();
+        Path erasures = replay.resolve("erasures.jsonl");
+        if (Files.exists(erasures)) {
+            for (String line : Files.readAllLines(erasures)) {
+                JsonNode n = AvroJson.MAPPER.readTree(line);
+                erased.put(
+                        n.get("customer_id").asText(),
+                        java.time.Instant.parse(n.get("erased_at").asText()));
+            }
+        }
         Callable<List<String>> dueOnTopic =
                 () -> {
                     List<String> ids = new ArrayList<>();
@@ -360,7 +378,10 @@ final class LiveStack implements BeforeAllCallback {
                                     config.kafka(),
                                     config.kafka().topic(KafkaSettings.CUSTOMER_ACTIONS),
                                     io.customerpulse.avro.CustomerAction.class)) {
-                        ids.add(a.getActionId());
+                        java.time.Instant upTo = erased.get(a.getCustomerId());
+                        if (upTo == null || a.getDueAt().isAfter(upTo)) {
+                            ids.add(a.getActionId());
+                        }
                     }
                     ids.sort(null);
                     return ids;
@@ -446,13 +467,15 @@ final class LiveStack implements BeforeAllCallback {
                 "customer-profiles topic (read_committed)",
                 versions,
                 () -> {
+                    // as a consumer of the compacted topic sees it: the last record per key,
+                    // none after a tombstone (an erased customer)
                     Map<String, Long> latest = new TreeMap<>();
-                    for (CustomerProfile p :
-                            readCommitted(
-                                    config.kafka(),
-                                    config.kafka().topic(KafkaSettings.PROFILES),
-                                    CustomerProfile.class)) {
-                        latest.merge(p.getCustomerId(), p.getVersion(), Math::max);
+                    for (Map.Entry<String, CustomerProfile> r : profileRecords(config)) {
+                        if (r.getValue() == null) {
+                            latest.remove(r.getKey());
+                        } else {
+                            latest.put(r.getKey(), r.getValue().getVersion());
+                        }
                     }
                     return latest;
                 },
@@ -460,6 +483,27 @@ final class LiveStack implements BeforeAllCallback {
     }
 
     // --- helpers ---------------------------------------------------------------------------
+
+    /** customer-profiles as (key, profile) in topic order; a tombstone as (key, null). */
+    static List<Map.Entry<String, CustomerProfile>> profileRecords(JobConfig config)
+            throws Exception {
+        return TopicReader.readCommittedKeyed(
+                config.kafka().clientProperties(),
+                config.kafka().topic(KafkaSettings.PROFILES),
+                CustomerProfile.class,
+                ReleasedSchemas.released());
+    }
+
+    /** A segment change as the table holds it: a change to none (an expiry) as EXPIRED. */
+    static JsonNode asStored(JsonNode change) {
+        if (!change.path("to_segment").isNull()) {
+            return change;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode stored =
+                ((com.fasterxml.jackson.databind.node.ObjectNode) change).deepCopy();
+        stored.put("to_segment", "EXPIRED");
+        return stored;
+    }
 
     /** Each dashboard view with an order of its rows. */
     private static final String[][] DASHBOARD_VIEWS = {
