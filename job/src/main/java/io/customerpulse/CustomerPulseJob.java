@@ -89,6 +89,13 @@ public final class CustomerPulseJob {
      * configuration the job is submitted with.
      */
     static String checkpointStorageProblem(ReadableConfig flink) {
+        if (flink.get(CheckpointingOptions.ENABLE_UNALIGNED)) {
+            // an erasure deletes rows after the checkpoint covering it: only an aligned barrier
+            // guarantees every earlier row of the customer was written before it
+            return CheckpointingOptions.ENABLE_UNALIGNED.key()
+                    + " is true: the job needs aligned checkpoints (erasures delete rows after the"
+                    + " checkpoint that covers them); remove the setting";
+        }
         String dir = flink.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
         if (dir == null || dir.isBlank()) {
             return CheckpointingOptions.CHECKPOINTS_DIRECTORY.key()

@@ -29,7 +29,7 @@ public final class Uids {
     public static final String PG_ACTIONS = "postgres-customer-action";
     public static final String CLV_MODELS_NONE = "clv-models-none";
     public static final String SINK_ERASURES = "sink-erasures";
-    public static final String SINK_PROFILE_TOMBSTONES = "sink-profile-tombstones";
+    public static final String PG_PROFILES_NOT_ERASURES = "postgres-customer-profile-rows";
     public static final String PG_ERASURES = "postgres-erasures";
 
     /**

@@ -36,6 +36,10 @@ class ProductionConfigTest {
         Configuration configured = new Configuration(SHIPPED);
         configured.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://bucket/customer-pulse");
         assertThat(CustomerPulseJob.checkpointStorageProblem(configured)).isNull();
+        // erasures delete rows after the checkpoint that covers them: aligned barriers only
+        configured.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        assertThat(CustomerPulseJob.checkpointStorageProblem(configured))
+                .startsWith("execution.checkpointing.unaligned.enabled is true");
     }
 
     @Test

@@ -19,14 +19,15 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
  * Acts on customer erasures (DESIGN section 13) once the checkpoint that covers them is complete:
- * deletes the customer's rows, writes the tombstone. Every output of the customer from before the
- * erasure went to the other sinks before that checkpoint's barrier — the PostgreSQL sinks wrote it,
- * the Kafka sinks appended it to their transactions — so acting after the checkpoint (Flink's
- * committer, on notifyCheckpointComplete) comes after all of it: a deletion never races a row that
- * would bring the customer back, and the tombstone lands behind their last profile in the compacted
- * topic. The erasures of a completed checkpoint not yet acted on when the job fails are restored
- * with it and acted on again; both actions are idempotent. At the end of a bounded input Flink
- * commits what is left.
+ * deletes the customer's rows up to the erasure. Every row of the customer from before the erasure
+ * went to the PostgreSQL sinks before that checkpoint's barrier (they flush before it; checkpoints
+ * are aligned: the job refuses unaligned ones), so acting after the checkpoint (Flink's committer,
+ * on notifyCheckpointComplete) comes after all of them: a deletion never races a row that would
+ * bring the customer back, and rows of a later history, after the erasure's time, are not touched.
+ * The erasures of a completed checkpoint not yet acted on when the job fails are restored with it
+ * and acted on again; the action is idempotent. At the end of a bounded input Flink commits what is
+ * left. (The Kafka tombstone needs none of this: it goes in the profiles' own order, see {@code
+ * KafkaSinks}.)
  */
 public final class AfterCheckpointSink
         implements Sink<CustomerErasure>, SupportsCommitter<CustomerErasure> {

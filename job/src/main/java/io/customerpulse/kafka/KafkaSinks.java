@@ -86,11 +86,6 @@ public final class KafkaSinks implements PulseSinks {
                 LateEvent.class,
                 l -> l.getEvent().getCustomerId(),
                 Uids.SINK_LATE_EVENTS);
-        // erasures: a tombstone per erased customer on customer-profiles, after the checkpoint
-        s.erasures()
-                .sinkTo(ProfileTombstones.sink(kafka))
-                .uid(Uids.SINK_PROFILE_TOMBSTONES)
-                .name("kafka " + kafka.topic(KafkaSettings.PROFILES) + " tombstones");
         write(
                 s.deadLetter(),
                 KafkaSettings.DEAD_LETTER,
@@ -147,7 +142,16 @@ public final class KafkaSinks implements PulseSinks {
                     null,
                     null,
                     key.of(record).getBytes(StandardCharsets.UTF_8),
-                    AvroBytes.encode(record));
+                    isErasure(record) ? null : AvroBytes.encode(record));
+        }
+
+        /**
+         * An erasure's marker on the profiles' output (DESIGN section 13): written as a tombstone,
+         * the customer's key with no value, in the profiles' own order — behind the erased
+         * history's profiles, ahead of the next history's — so compaction removes the former only.
+         */
+        private static boolean isErasure(Object record) {
+            return record instanceof CustomerProfile p && p.getErasedAt() != null;
         }
     }
 }

@@ -131,6 +131,9 @@ public final class PostgresSinks implements PulseSinks {
     @Override
     public void attach(Streams s) {
         s.profiles()
+                .filter(p -> p.getErasedAt() == null) // an erasure's marker: RowDeletes below
+                .uid(Uids.PG_PROFILES_NOT_ERASURES)
+                .name("profiles, not erasures")
                 .sinkTo(sink("customer_profile", UPSERT_PROFILE, PostgresSinks::profile))
                 .uid(Uids.PG_PROFILES)
                 .name("postgres customer_profile");

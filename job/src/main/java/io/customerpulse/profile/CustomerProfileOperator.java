@@ -17,6 +17,7 @@ import io.customerpulse.config.JobConfig;
 import java.time.Instant;
 import java.util.stream.Stream;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -106,6 +107,15 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
      */
     static final String ERASED = "erased-at";
 
+    /**
+     * Operator state: present in every snapshot of a release whose customers all have a timer at or
+     * before their expiry (issue 17). A restore without it is of an earlier release, where a
+     * customer with nothing due had no timer at all: each such customer is armed once, in {@link
+     * #open}, so that every customer expires.
+     */
+    static final ListStateDescriptor<Boolean> EXPIRY_ARMED =
+            new ListStateDescriptor<>("expiry-armed", Types.BOOLEAN);
+
     /** The timer service's name: the one of Flink's keyed broadcast operator, kept for restores. */
     static final String TIMERS = "user-timers";
 
@@ -145,6 +155,9 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
     private transient boolean ended;
 
     private transient boolean holdRecheckScheduled;
+
+    /** Restored from a release before expiry: customers without a timer get one in open(). */
+    private transient boolean armUnarmed;
 
     /** When the last checkpoint barrier came, and the time between the last two (nanoseconds). */
     private transient long lastBarrier;
@@ -209,6 +222,9 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         if (context.isRestored()) {
             migrateLegacyState();
         }
+        var armed = context.getOperatorStateStore().getUnionListState(EXPIRY_ARMED);
+        armUnarmed = context.isRestored() && !armed.get().iterator().hasNext();
+        armed.update(java.util.List.of(true));
     }
 
     /**
@@ -238,6 +254,32 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
                     migrated[0]++;
                 });
         LOG.info("customer state: {} customers rewritten from the earlier Avro form", migrated[0]);
+    }
+
+    /**
+     * Once, after a restore from a release before expiry: a customer with no timer registered
+     * (nothing was due: a churned prospect, say) gets one at their next due time, their expiry at
+     * the latest. One pass over the keys, as the legacy migration; registering the same timer twice
+     * is one timer, so the next write-back may register it again.
+     */
+    private void armUnarmed() throws Exception {
+        long[] armed = {0};
+        KeyedStateBackend<String> backend = getKeyedStateBackend();
+        backend.applyToAllKeys(
+                VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE,
+                STATE,
+                (key, customer) -> {
+                    Customer c = customer.value();
+                    if (c != null && c.wakeUpAt == Customer.NONE) {
+                        long due = steps.nextDueAt(key, c, scorer != null, true);
+                        if (due != Long.MAX_VALUE) {
+                            timers.registerEventTimeTimer(VoidNamespace.INSTANCE, due);
+                            armed[0]++;
+                        }
+                    }
+                });
+        LOG.info("expiry: {} customers restored without a timer now have one", armed[0]);
     }
 
     @Override
@@ -301,6 +343,9 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         stateWrites = metrics.counter("customerStateWrites");
         timersRegistered = metrics.counter("customerTimersRegistered");
         watermarksHeld = metrics.counter("watermarksHeldByWallClock");
+        if (armUnarmed) {
+            armUnarmed();
+        }
         metrics.gauge("cachedCustomers", () -> cache.size());
         metrics.gauge("dirtyCustomers", () -> cache.dirtyCount());
         metrics.gauge("waitingEvents", () -> cache.waitingEvents());
@@ -623,8 +668,7 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         for (long t : registered) {
             timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, t);
         }
-        e.customer.wakeUpAt = Customer.NONE;
-        cache.changed(e);
+        e.customer.wakeUpAt = Customer.NONE; // the callers mark the entry changed
         if (current != null) {
             setCurrentKey(current);
         }

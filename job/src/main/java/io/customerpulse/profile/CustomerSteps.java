@@ -150,7 +150,7 @@ public final class CustomerSteps implements Serializable {
             c.removeFirstPending(count);
             if (schedule.expiresAt(c) <= next) {
                 engine.expire(key, c, next, clv, out); // no event for retention.inactive-after
-                c.clearHistory();
+                clearHistory(c);
             } else if (!stepped && next == rescoreAt && clv != null) {
                 engine.rescore(key, c, next, clv, out);
             }
@@ -209,9 +209,21 @@ public final class CustomerSteps implements Serializable {
      * DESIGN section 13: the customer's history up to {@code at} is forgotten (the events waiting
      * after it stay: they start the next one), and the operator is told.
      */
-    private static void erase(String key, Customer c, long at, String requestId, StepOutput out) {
-        c.clearHistory();
+    private void erase(String key, Customer c, long at, String requestId, StepOutput out) {
+        clearHistory(c);
+        out.profile(engine.erasureMarker(key, at), at);
         out.erased(key, at, requestId);
+    }
+
+    /**
+     * Forgets the history, and remembers again the ids of the events still waiting (the next
+     * history's): a repeat of one of them is still a duplicate.
+     */
+    private static void clearHistory(Customer c) {
+        c.clearHistory();
+        for (CustomerEvent e : c.pending) {
+            SeenIds.remember(c, e.getEventId(), e.getEventTime().toEpochMilli());
+        }
     }
 
     private List<CustomerEvent> one() {

@@ -229,6 +229,9 @@ public final class ProfileEngine implements Serializable {
      * history.
      */
     public void expire(String customerId, Customer c, long t, ClvScorer clv, StepOutput out) {
+        if (c.version == 0) {
+            return; // never had a profile (shipments or seller replies only): nothing to keep
+        }
         c.now = t;
         c.version++;
         CustomerProfile p = profile(customerId, c, t, clv);
@@ -247,6 +250,21 @@ public final class ProfileEngine implements Serializable {
             change.setVersion(c.version);
             out.segmentChange(change, t);
         }
+    }
+
+    /**
+     * The marker of an erasure up to {@code t} on the profiles' output (DESIGN section 13): a
+     * profile with only the customer, the time and erased_at — behind every profile of the erased
+     * history and ahead of any of the next, which the Kafka sink writes as a tombstone.
+     */
+    public CustomerProfile erasureMarker(String customerId, long t) {
+        CustomerProfile p = new CustomerProfile();
+        p.setCustomerId(customerId);
+        p.setCurrency(currency);
+        Instant at = Instant.ofEpochMilli(t);
+        p.setUpdatedAt(at);
+        p.setErasedAt(at);
+        return p;
     }
 
     /** The reason of the segment change of an expiry (to no segment). */
@@ -469,6 +487,7 @@ public final class ProfileEngine implements Serializable {
         p.setVersion(c.version);
         p.setUpdatedAt(now);
         p.setExpiredAt(null); // set by expire()
+        p.setErasedAt(null); // set on an erasure's marker only
         p.setRepeatPurchases(RepeatPurchases.x(c));
         p.setRepeatValueMinor(c.repeatValueMinor);
         RfmStats stats = clv == null ? null : RepeatPurchases.stats(c, t, minorPerUnit);

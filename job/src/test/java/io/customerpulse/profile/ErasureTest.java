@@ -73,6 +73,10 @@ class ErasureTest {
                                 assertThat(e.getErasedAt()).isEqualTo(t);
                                 assertThat(e.getRequestId()).isEqualTo("er-1");
                             });
+            // on the profiles' output, in order: the erasure's marker (the Kafka sink's tombstone)
+            CustomerProfile marker = h.latest("gone");
+            assertThat(marker.getErasedAt()).isEqualTo(t);
+            assertThat(marker.getVersion()).isZero();
             assertThat(h.state("gone")).as("state").isNull();
             assertThat(h.timers()).as("gone's timers gone, stays' kept").isEqualTo(staysAlone);
             assertThat(h.state("stays")).isNotNull();
@@ -137,6 +141,25 @@ class ErasureTest {
                     .isEqualTo(T0.plus(DAY.multipliedBy(3)));
             assertThat(h.state("gone")).isNull();
             assertThat(h.timers()).isZero();
+        }
+    }
+
+    /**
+     * An event after the erasure, still waiting when it is applied, stays known: a repeat of it (a
+     * producer retry) is a duplicate in the new history too.
+     */
+    @Test
+    void shouldStillKnowTheWaitingEventsOfTheNextHistory() throws Exception {
+        try (ProfileHarness h = new ProfileHarness()) {
+            h.watermark(T0);
+            Instant t = T0.plus(DAY);
+            CustomerEvent after =
+                    io.customerpulse.testing.Events.refund("gone", "X1", 500, t.plusSeconds(60));
+            h.send(order("gone", 5_000, T0.plusSeconds(1)), erasure("gone", "er-1", t), after);
+            h.watermark(t); // erased; the refund after it waits
+            h.send(after); // the producer's retry
+            h.watermark(t.plus(DAY));
+            assertThat(h.latest("gone").getRefundsMinor()).isEqualTo(500);
         }
     }
 }

@@ -133,7 +133,11 @@ class LegacyStateRestoreTest {
                     .forEach(
                             p -> {
                                 assertThat(p.getExpiredAt()).isNull();
-                                out.add("P " + p.toString().replace(", \"expired_at\": null", ""));
+                                out.add(
+                                        "P "
+                                                + p.toString()
+                                                        .replace(", \"expired_at\": null", "")
+                                                        .replace(", \"erased_at\": null", ""));
                             });
             h.changes().forEach(c -> out.add("S " + c));
             // alerts as a consumer of ChurnAlert version 1 sees them: without the stale flag that
