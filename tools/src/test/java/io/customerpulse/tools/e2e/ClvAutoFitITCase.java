@@ -72,14 +72,19 @@ class ClvAutoFitITCase {
                                     .get("n"))
                     .isEqualTo("0");
 
+            // tried again while the stream is still arriving, as the local stack's loop does: a fit
+            // of a partial history may not converge (seen once on a clean clone: "maximal count
+            // (100,000) exceeded: evaluations" at 860 / 207 customers), and publishes nothing then
             ClvModel m =
-                    ClvAutoFit.tryOnce(
-                            config,
-                            asOf,
-                            now,
-                            FitCommand.MIN_CUSTOMERS,
-                            FitCommand.MIN_REPEAT_CUSTOMERS);
-            assertThat(m).as("published with %s customers / repeat customers", enough).isNotNull();
+                    await(
+                            "a fitted model (first enough: " + enough + ")",
+                            () ->
+                                    ClvAutoFit.tryOnce(
+                                            config,
+                                            asOf,
+                                            now,
+                                            FitCommand.MIN_CUSTOMERS,
+                                            FitCommand.MIN_REPEAT_CUSTOMERS));
             assertThat(m.getCustomers()).isGreaterThanOrEqualTo(FitCommand.MIN_CUSTOMERS);
             assertThat(m.getRepeatCustomers())
                     .isGreaterThanOrEqualTo(FitCommand.MIN_REPEAT_CUSTOMERS);
