@@ -56,7 +56,7 @@ public final class KafkaSources implements PulseSources {
                     env.fromSource(
                                     source(input, normalizer),
                                     input.equals(KafkaSettings.ERASURES)
-                                            ? neverHoldsBack(watermarks)
+                                            ? alwaysIdle(watermarks)
                                             : watermarks,
                                     "kafka " + input)
                             .uid(Uids.kafkaSource(input)));
@@ -142,7 +142,7 @@ public final class KafkaSources implements PulseSources {
      * customer operator until the events' watermark passes it; one already behind it is applied at
      * once (a late erasure: everything up to then).
      */
-    private static WatermarkStrategy<IngestRecord> neverHoldsBack(
+    private static WatermarkStrategy<IngestRecord> alwaysIdle(
             WatermarkStrategy<IngestRecord> events) {
         WatermarkStrategy<IngestRecord> idle = WatermarkStrategy.forGenerator(ctx -> new Idle());
         return idle.withTimestampAssigner(

@@ -371,8 +371,10 @@ public class CustomerProfileOperator extends AbstractStreamOperator<CustomerProf
         CustomerCache.Entry e = entry(key);
         long eventAt = event.getEventTime().toEpochMilli();
         Customer c = e.customer;
-        // an erased history's event can only come to a customer without one, or late
-        if ((c.now == Customer.NONE || eventAt <= Math.max(time, c.now))
+        // an erasure's time is never ahead of event time, which never goes back: only a late
+        // event can be of an erased history — or any, before the first watermark after a restore.
+        // So a new customer's event ahead of event time costs no read of the erasure state.
+        if ((eventAt <= Math.max(time, c.now) || time == Long.MIN_VALUE)
                 && eventAt <= erasedAt(e)) {
             erasedEventsDropped.inc();
             return;
