@@ -71,7 +71,7 @@ public final class ReplayRunner {
     }
 
     /** The latest event time among the file's valid events. */
-    static Instant latestEventTime(Path input, JsonEventDecoder decoder) throws IOException {
+    public static Instant latestEventTime(Path input, JsonEventDecoder decoder) throws IOException {
         long max = Long.MIN_VALUE;
         try (BufferedReader r = Files.newBufferedReader(input, StandardCharsets.UTF_8)) {
             String line;

@@ -40,6 +40,7 @@ class CommandLineTest {
                     Soak::new,
                     ProfileBenchmark::new,
                     io.customerpulse.tools.erase.EraseCommand::new,
+                    io.customerpulse.tools.bootstrap.BootstrapCommand::new,
                     CustomerPulseJob.Arguments::new);
 
     private record Outcome(int code, String out, String err) {}
@@ -90,6 +91,9 @@ class CommandLineTest {
         if (command instanceof ImportCommand) {
             return List.of("--format", "transactions", "x");
         }
+        if (command instanceof io.customerpulse.tools.bootstrap.BootstrapCommand) {
+            return List.of("--input", "x", "--savepoint", "y");
+        }
         return List.of();
     }
 
@@ -123,6 +127,36 @@ class CommandLineTest {
         assertThat(at.code()).isEqualTo(2);
         assertThat(at.err().strip())
                 .isEqualTo("erase: --at: 'yesterday' is not an ISO-8601 instant");
+    }
+
+    @Test
+    void aBootstrapRefusesASavepointDirectoryInUseAndABadAsOf(@TempDir Path dir) throws Exception {
+        Path history = Files.writeString(dir.resolve("h.jsonl"), "");
+        Path used = Files.createDirectories(dir.resolve("sp"));
+        Files.writeString(used.resolve("_metadata"), "x");
+        var bootstrap = (Supplier<Object>) io.customerpulse.tools.bootstrap.BootstrapCommand::new;
+        Outcome inUse =
+                run(bootstrap.get(), "--input", history.toString(), "--savepoint", used.toString());
+        assertThat(inUse.code()).isEqualTo(2);
+        assertThat(inUse.err().strip())
+                .isEqualTo(
+                        "bootstrap: --savepoint: "
+                                + used
+                                + " exists and is not an empty directory");
+        Outcome asOf =
+                run(
+                        bootstrap.get(),
+                        "--input",
+                        history.toString(),
+                        "--savepoint",
+                        dir.resolve("new").toString(),
+                        "--as-of",
+                        "today",
+                        "--set",
+                        "postgres.url=jdbc:postgresql://localhost/x");
+        assertThat(asOf.code()).isEqualTo(2);
+        assertThat(asOf.err().strip())
+                .isEqualTo("bootstrap: --as-of: 'today' is not an ISO-8601 instant");
     }
 
     @Test

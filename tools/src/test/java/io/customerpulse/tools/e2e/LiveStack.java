@@ -272,6 +272,14 @@ final class LiveStack implements BeforeAllCallback {
                     "version");
 
     static void assertSameAsReplay(JobConfig config, Path replay) throws Exception {
+        assertSameAsReplay(config, replay, Long.MIN_VALUE);
+    }
+
+    /**
+     * The same for a live job that went on from a bootstrap as of {@code liveFrom}: the tables and
+     * the compacted profiles hold everything, the actions topic only what became due after it.
+     */
+    static void assertSameAsReplay(JobConfig config, Path replay, long liveFrom) throws Exception {
         String db = config.postgres().url();
         // whole rows, every column but the write's wall clock (the tables exist once the job ran
         // its migrations, which it does before its first record)
@@ -307,10 +315,19 @@ final class LiveStack implements BeforeAllCallback {
                         n -> TableRows.of(n, actionColumns));
         // the topic: DUE only, each once
         List<String> due = new ArrayList<>();
-        keyed(replay, "actions", n -> n.get("action_id").asText(), n -> n.get("status").asText())
+        keyed(
+                        replay,
+                        "actions",
+                        n -> n.get("action_id").asText(),
+                        n ->
+                                String.valueOf(
+                                        n.get("status").asText().equals("DUE")
+                                                && Instant.parse(n.get("due_at").asText())
+                                                                .toEpochMilli()
+                                                        > liveFrom))
                 .forEach(
-                        (id, status) -> {
-                            if (status.equals("DUE")) {
+                        (id, dueLive) -> {
+                            if (dueLive.equals("true")) {
                                 due.add(id);
                             }
                         });
