@@ -17,6 +17,7 @@ import io.customerpulse.kafka.Topics;
 import io.customerpulse.postgres.Migrations;
 import io.customerpulse.postgres.PostgresSinks;
 import io.customerpulse.replay.JsonLinesSink;
+import io.customerpulse.replay.ReplayRunner;
 import io.customerpulse.testkit.FlinkRest;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -135,6 +136,13 @@ public final class Bootstrap {
         } finally {
             org.apache.flink.util.FileUtils.deleteDirectoryQuietly(work.toFile());
         }
+    }
+
+    /** The latest event time among the valid events of {@code history} (the default as-of). */
+    public static Instant lastEventTime(Map<String, String> live, Path history) throws IOException {
+        JobConfig config = JobConfig.parse(settings(live, Duration.ofHours(1), 1));
+        return ReplayRunner.latestEventTime(
+                history, new JsonEventDecoder(new EventNormalizer(config)));
     }
 
     /**

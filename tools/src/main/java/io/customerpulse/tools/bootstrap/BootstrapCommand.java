@@ -3,9 +3,6 @@ package io.customerpulse.tools.bootstrap;
 import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobConfig;
 import io.customerpulse.config.JobParameterOptions;
-import io.customerpulse.ingest.EventNormalizer;
-import io.customerpulse.ingest.JsonEventDecoder;
-import io.customerpulse.replay.ReplayRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,14 +94,10 @@ public final class BootstrapCommand implements Callable<Integer> {
                     "--savepoint: " + savepoint + " exists and is not an empty directory");
         }
         Map<String, String> live = parameters.settings();
-        JobConfig config = JobConfig.parse(Bootstrap.settings(live, bound, parallelism));
+        JobConfig.parse(Bootstrap.settings(live, bound, parallelism)); // fails naming a bad key
         Instant time;
         try {
-            time =
-                    asOf != null
-                            ? Instant.parse(asOf)
-                            : ReplayRunner.latestEventTime(
-                                    input, new JsonEventDecoder(new EventNormalizer(config)));
+            time = asOf != null ? Instant.parse(asOf) : Bootstrap.lastEventTime(live, input);
         } catch (DateTimeParseException e) {
             throw new Cli.UsageError("--as-of: '" + asOf + "' is not an ISO-8601 instant");
         }

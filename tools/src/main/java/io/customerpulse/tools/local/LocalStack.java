@@ -15,6 +15,7 @@ import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.testkit.LocalKafka;
 import io.customerpulse.testkit.LocalPostgres;
 import io.customerpulse.testkit.TrafficGenerator;
+import io.customerpulse.tools.bootstrap.Bootstrap;
 import io.customerpulse.tools.dashboard.DashboardServer;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
@@ -150,6 +151,20 @@ public final class LocalStack implements Callable<Integer> {
             description = "publish this file instead of generating traffic")
     Path input;
 
+    @Option(
+            names = "--history",
+            paramLabel = "HISTORY.jsonl",
+            description =
+                    "start from this history (scripts/bootstrap): its outputs go to the tables,"
+                            + " the job starts from its savepoint, and the traffic follows it")
+    Path history;
+
+    @Option(
+            names = "--history-as-of",
+            paramLabel = "ISO-8601",
+            description = "event time the history ends at (default: its last event)")
+    String historyAsOf;
+
     @Option(names = "--parallelism", defaultValue = "1", description = "default: ${DEFAULT-VALUE}")
     int parallelism;
 
@@ -201,10 +216,24 @@ public final class LocalStack implements Callable<Integer> {
         if (resume && fresh) {
             throw new Cli.UsageError("--resume and --fresh exclude each other");
         }
-        if (resume && (seed != null || input != null || partitions != null)) {
+        if (history != null && !Files.isRegularFile(history)) {
+            throw new Cli.UsageError("--history: no such file: " + history);
+        }
+        if (historyAsOf != null && history == null) {
+            throw new Cli.UsageError("--history-as-of needs --history");
+        }
+        if (historyAsOf != null) {
+            try {
+                Instant.parse(historyAsOf);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new Cli.UsageError(
+                        "--history-as-of: '" + historyAsOf + "' is not an ISO-8601 instant");
+            }
+        }
+        if (resume && (seed != null || input != null || partitions != null || history != null)) {
             throw new Cli.UsageError(
-                    "--resume continues the kept run's own traffic and topics: --seed, --input"
-                            + " and --partitions cannot change them");
+                    "--resume continues the kept run's own traffic and topics: --seed, --input,"
+                            + " --partitions and --history cannot change them");
         }
         // every job parameter is checked before Kafka and PostgreSQL start
         JobConfig.parse(
@@ -301,6 +330,9 @@ public final class LocalStack implements Callable<Integer> {
                         "execution.checkpointing.dir",
                         data.checkpoints().toAbsolutePath().toUri().toString());
                 String restored = "a new job";
+                if (!o.resume && o.history != null) {
+                    restored = bootstrap(data, settings, flink);
+                }
                 if (o.resume) {
                     Optional<Path> snapshot = data.latestSnapshot();
                     if (snapshot.isPresent()) {
@@ -407,6 +439,39 @@ public final class LocalStack implements Callable<Integer> {
                         o.out, o.out.equals(Path.of("out/local")) ? "" : " --out " + o.out, o.out);
                 ctrlC.close();
             }
+        }
+
+        /**
+         * Bootstraps the run from --history (scripts/bootstrap, into this run's tables and topics)
+         * and sets the job to start from its savepoint; the generated traffic starts at its as-of.
+         */
+        String bootstrap(LocalData data, Map<String, String> settings, Configuration flink)
+                throws Exception {
+            Instant asOf =
+                    o.historyAsOf != null
+                            ? Instant.parse(o.historyAsOf)
+                            : Bootstrap.lastEventTime(settings, o.history);
+            System.out.printf("History    bootstrapping from %s as of %s ...%n", o.history, asOf);
+            Path savepoint = data.savepoints().resolve("bootstrap");
+            Bootstrap.Result r =
+                    Bootstrap.run(
+                            settings,
+                            o.history,
+                            asOf,
+                            savepoint,
+                            data.dir.resolve("bootstrap-out"),
+                            Duration.ofHours(1),
+                            o.parallelism);
+            System.out.printf(
+                    "History    %,d customers in %.1f s; dead letter and late events of it in %s%n",
+                    r.profilesPublished(), r.seconds(), data.dir.resolve("bootstrap-out"));
+            if (data.get("input") == null) {
+                data.put("generator-start", asOf.toString()); // the traffic follows the history
+            }
+            flink.setString(
+                    "execution.state-recovery.path", savepoint.toAbsolutePath().toUri().toString());
+            flink.setString("execution.state-recovery.claim-mode", "CLAIM");
+            return "started from the bootstrap of " + o.history;
         }
 
         /**
