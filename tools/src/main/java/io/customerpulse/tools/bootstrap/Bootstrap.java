@@ -39,6 +39,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.OperatorIDPair;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.OperatorState;
@@ -47,6 +48,7 @@ import org.apache.flink.runtime.jobgraph.JobVertex;
 import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -56,11 +58,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Starts the live job from a seller's history (DESIGN section 13): the job's own topology over the
- * history, on an embedded Flink, writing the tables only; once event time stands at the as-of
- * instant in every operator, the job is stopped with a savepoint, from which the operators that
- * only the bootstrap has are removed — what is left is the live job's operators and state, under
- * its uids. Then the last profile of each customer goes to customer-profiles once (what compaction
- * would leave of history), and nothing to the alert and action topics.
+ * history, on an embedded Flink, writing the tables only (the profile table one row per customer:
+ * the last profile of history, {@link LatestProfileAtAsOf}); once event time stands at the as-of
+ * instant in every operator, the job is stopped with a savepoint, from which the state of the
+ * operators that only the bootstrap has is left out — what is left is the live job's operators and
+ * state, under its uids. Then the last profile of each customer goes to customer-profiles once
+ * (what compaction would leave of history), and nothing to the alert and action topics.
  */
 public final class Bootstrap {
     /**
@@ -73,6 +76,7 @@ public final class Bootstrap {
 
     private static final String METADATA = "_metadata";
 
+    static final String LATEST_PROFILES = "bootstrap-latest-profiles";
     static final String PROFILES_FILE = "bootstrap-profiles-file";
     static final String DEAD_LETTER_FILE = "bootstrap-dead-letter-file";
     static final String LATE_EVENTS_FILE = "bootstrap-late-events-file";
@@ -191,23 +195,40 @@ public final class Bootstrap {
                                         .setParallelism(1));
         Path files = work.resolve("parts");
         PulseSinks sinks =
-                PulseSinks.all(
-                        List.of(
-                                new PostgresSinks(config.postgres()),
-                                s -> {
-                                    s.profiles()
-                                            .sinkTo(new ProfilesFile(work.resolve("profiles")))
-                                            .uid(PROFILES_FILE)
-                                            .name("profiles file");
-                                    s.deadLetter()
-                                            .sinkTo(new JsonLinesSink<>(files, "dead_letter"))
-                                            .uid(DEAD_LETTER_FILE)
-                                            .name("dead letter file");
-                                    s.lateEvents()
-                                            .sinkTo(new JsonLinesSink<>(files, "late_events"))
-                                            .uid(LATE_EVENTS_FILE)
-                                            .name("late events file");
-                                }));
+                s -> {
+                    // history's profiles, the last of each customer only, at as-of
+                    DataStream<CustomerProfile> last =
+                            s.profiles()
+                                    .keyBy(CustomerProfile::getCustomerId)
+                                    .process(new LatestProfileAtAsOf(asOf.toEpochMilli()))
+                                    .returns(new AvroTypeInfo<>(CustomerProfile.class))
+                                    .uid(LATEST_PROFILES)
+                                    .name("last profile of history");
+                    new PostgresSinks(config.postgres())
+                            .attach(
+                                    new PulseSinks.Streams(
+                                            last,
+                                            s.segmentChanges(),
+                                            s.churnAlerts(),
+                                            s.customerActions(),
+                                            s.campaignDaily(),
+                                            s.sellerHealth(),
+                                            s.sellerHealthAlerts(),
+                                            s.lateEvents(),
+                                            s.deadLetter(),
+                                            s.erasures()));
+                    last.sinkTo(new ProfilesFile(work.resolve("profiles")))
+                            .uid(PROFILES_FILE)
+                            .name("profiles file");
+                    s.deadLetter()
+                            .sinkTo(new JsonLinesSink<>(files, "dead_letter"))
+                            .uid(DEAD_LETTER_FILE)
+                            .name("dead letter file");
+                    s.lateEvents()
+                            .sinkTo(new JsonLinesSink<>(files, "late_events"))
+                            .uid(LATE_EVENTS_FILE)
+                            .name("late events file");
+                };
         CustomerPulseJob.buildTopology(env, config, sources, sinks);
 
         MiniClusterConfiguration cluster =

@@ -71,6 +71,8 @@ class BootstrapITCase {
         assertThat(result.eventTime()).isEqualTo(Instant.ofEpochMilli(asOf));
         // history went to the tables and, its last profile per customer, to the profiles topic
         assertThat(result.profilesPublished()).isPositive();
+        // the tables and the compacted profiles as a replay of history alone leaves them
+        assertSameAsReplay(config, replayAsOf(historyFile, asOf, "boot-history-replay"), asOf);
         assertThat(profileRecords(config)).hasSize(result.profilesPublished());
         assertThat(
                         rows(
