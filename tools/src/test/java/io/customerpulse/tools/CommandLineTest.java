@@ -130,7 +130,8 @@ class CommandLineTest {
     }
 
     @Test
-    void aBootstrapRefusesASavepointDirectoryInUseAndABadAsOf(@TempDir Path dir) throws Exception {
+    void aBootstrapRefusesASavepointDirectoryInUseABadAsOfAndHistoryAfterIt(@TempDir Path dir)
+            throws Exception {
         Path history = Files.writeString(dir.resolve("h.jsonl"), "");
         Path used = Files.createDirectories(dir.resolve("sp"));
         Files.writeString(used.resolve("_metadata"), "x");
@@ -157,6 +158,28 @@ class CommandLineTest {
         assertThat(asOf.code()).isEqualTo(2);
         assertThat(asOf.err().strip())
                 .isEqualTo("bootstrap: --as-of: 'today' is not an ISO-8601 instant");
+        Files.writeString(
+                history,
+                "{\"type\":\"interaction\",\"event_id\":\"e1\",\"customer_id\":\"c1\","
+                        + "\"event_time\":\"2024-01-02T00:00:00Z\",\"marketplace\":\"US\","
+                        + "\"interaction_type\":\"PAGE_VIEW\"}\n");
+        Outcome after =
+                run(
+                        bootstrap.get(),
+                        "--input",
+                        history.toString(),
+                        "--savepoint",
+                        dir.resolve("new").toString(),
+                        "--as-of",
+                        "2024-01-01T00:00:00Z",
+                        "--set",
+                        "postgres.url=jdbc:postgresql://localhost:1/nowhere");
+        assertThat(after.code()).isEqualTo(2);
+        assertThat(after.err().strip())
+                .isEqualTo(
+                        "bootstrap: the history has events after the as-of time"
+                                + " 2024-01-01T00:00:00Z (the last at 2024-01-02T00:00:00Z): cut it"
+                                + " there, the rest goes to the live job's topics");
     }
 
     @Test
@@ -198,7 +221,7 @@ class CommandLineTest {
         assertThat(run(new LocalStack(), "--resume", "--seed", "3").err().strip())
                 .isEqualTo(
                         "run: --resume continues the kept run's own traffic and topics: --seed,"
-                                + " --input and --partitions cannot change them");
+                                + " --input, --partitions and --history cannot change them");
         Outcome nothing = run(new LocalStack(), "--resume", "--out", dir.toString());
         assertThat(nothing.code()).isEqualTo(2);
         assertThat(nothing.err().strip())

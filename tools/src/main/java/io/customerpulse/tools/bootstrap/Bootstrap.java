@@ -6,6 +6,7 @@ import io.customerpulse.PulseSinks;
 import io.customerpulse.PulseSources;
 import io.customerpulse.Uids;
 import io.customerpulse.avro.CustomerProfile;
+import io.customerpulse.config.Cli;
 import io.customerpulse.config.ConfigException;
 import io.customerpulse.config.EmbeddedFlink;
 import io.customerpulse.config.JobConfig;
@@ -118,6 +119,16 @@ public final class Bootstrap {
         if (!config.postgres().enabled()) {
             throw new ConfigException(
                     "postgres.url", "is not set: a bootstrap writes the history to the tables");
+        }
+        Instant last = lastEventTime(live, history);
+        if (last.isAfter(asOf)) {
+            // its watermarks would carry event time past as-of before the source could hold it
+            throw new Cli.UsageError(
+                    "the history has events after the as-of time "
+                            + asOf
+                            + " (the last at "
+                            + last
+                            + "): cut it there, the rest goes to the live job's topics");
         }
         Files.createDirectories(out);
         Path work = Files.createTempDirectory(out.toAbsolutePath(), ".bootstrap-");
