@@ -130,7 +130,7 @@ class CommandLineTest {
     }
 
     @Test
-    void aBootstrapRefusesASavepointDirectoryInUseABadAsOfAndHistoryAfterIt(@TempDir Path dir)
+    void aBootstrapRefusesASavepointInUseABadAsOfOneInTheFutureAndHistoryAfterIt(@TempDir Path dir)
             throws Exception {
         Path history = Files.writeString(dir.resolve("h.jsonl"), "");
         Path used = Files.createDirectories(dir.resolve("sp"));
@@ -174,6 +174,20 @@ class CommandLineTest {
                         "2024-01-01T00:00:00Z",
                         "--set",
                         "postgres.url=jdbc:postgresql://localhost:1/nowhere");
+        Outcome future =
+                run(
+                        bootstrap.get(),
+                        "--input",
+                        history.toString(),
+                        "--savepoint",
+                        dir.resolve("new").toString(),
+                        "--as-of",
+                        "2999-01-01T00:00:00Z",
+                        "--set",
+                        "postgres.url=jdbc:postgresql://localhost:1/nowhere");
+        assertThat(future.code()).isEqualTo(2);
+        assertThat(future.err().strip())
+                .isEqualTo("bootstrap: the as-of time 2999-01-01T00:00:00Z is in the future");
         assertThat(after.code()).isEqualTo(2);
         assertThat(after.err().strip())
                 .isEqualTo(

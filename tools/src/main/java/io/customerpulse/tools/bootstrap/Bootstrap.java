@@ -29,7 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +77,7 @@ public final class Bootstrap {
     private static final String METADATA = "_metadata";
 
     static final String LATEST_PROFILES = "bootstrap-latest-profiles";
+    private static final String LAST_PROFILE_NAME = "last profile of history";
     static final String PROFILES_FILE = "bootstrap-profiles-file";
     static final String DEAD_LETTER_FILE = "bootstrap-dead-letter-file";
     static final String LATE_EVENTS_FILE = "bootstrap-late-events-file";
@@ -129,6 +129,10 @@ public final class Bootstrap {
                             + " (the last at "
                             + last
                             + "): cut it there, the rest goes to the live job's topics");
+        }
+        if (asOf.isAfter(Instant.now().plus(config.watermarks().wallClockTolerance()))) {
+            // replay mode holds nothing to the wall clock: outputs would be stamped in the future
+            throw new Cli.UsageError("the as-of time " + asOf + " is in the future");
         }
         Files.createDirectories(out);
         Path work = Files.createTempDirectory(out.toAbsolutePath(), ".bootstrap-");
@@ -189,6 +193,10 @@ public final class Bootstrap {
         Configuration flink = EmbeddedFlink.configuration();
         flink.setString("state.backend.type", "rocksdb");
         flink.setString("restart-strategy.type", "none"); // a failure would only repeat
+        // no restart, so no periodic checkpoint is needed (rows are written in batches all along);
+        // the final savepoint waits for the sinks to take the last profile of every customer
+        flink.setString("execution.checkpointing.interval", "1 h");
+        flink.setString("execution.checkpointing.timeout", "6 h");
         flink.setString(
                 "execution.checkpointing.dir", work.resolve("checkpoints").toUri().toString());
         flink.setString("rest.bind-port", "0");
@@ -214,7 +222,7 @@ public final class Bootstrap {
                                     .process(new LatestProfileAtAsOf(asOf.toEpochMilli()))
                                     .returns(new AvroTypeInfo<>(CustomerProfile.class))
                                     .uid(LATEST_PROFILES)
-                                    .name("last profile of history");
+                                    .name(LAST_PROFILE_NAME);
                     new PostgresSinks(config.postgres())
                             .attach(
                                     new PulseSinks.Streams(
@@ -289,6 +297,7 @@ public final class Bootstrap {
             }
             long behind = Long.MAX_VALUE;
             boolean all = status == JobStatus.RUNNING;
+            boolean lastProfiles = false; // the last keyed operator of history's profiles: checked
             JsonNode plan = all ? rest.get("/jobs/" + job) : null;
             for (JsonNode vertex :
                     plan == null ? List.<JsonNode>of() : iterable(plan.path("vertices"))) {
@@ -306,13 +315,18 @@ public final class Bootstrap {
                 if (!marks.isArray() || marks.isEmpty()) {
                     all = false;
                 }
+                lastProfiles |= vertex.path("name").asText().contains(LAST_PROFILE_NAME);
                 for (JsonNode m : iterable(marks)) {
                     long w = m.path("value").asLong(Long.MIN_VALUE);
                     behind = Math.min(behind, w);
                     all &= w >= asOf;
                 }
             }
-            if (all) {
+            if (all && lastProfiles) {
+                if (behind != asOf) {
+                    throw new IllegalStateException(
+                            "event time went past as-of to " + Instant.ofEpochMilli(behind));
+                }
                 return behind;
             }
             if (System.currentTimeMillis() - lastReport > 10_000) {
@@ -359,7 +373,7 @@ public final class Bootstrap {
                 }
             }
         }
-        Path from = Path.of(java.net.URI.create(taken));
+        Path from = Path.of(new org.apache.flink.core.fs.Path(taken).toUri());
         CheckpointMetadata metadata;
         try (DataInputStream in =
                 new DataInputStream(Files.newInputStream(from.resolve(METADATA)))) {
@@ -377,6 +391,9 @@ public final class Bootstrap {
         if (kept.stream().noneMatch(s -> s.getOperatorID().equals(customers))) {
             throw new IllegalStateException("the savepoint " + taken + " holds no customer state");
         }
+        // every file: a canonical savepoint refers to its files relative to its directory. The
+        // states left out hold no customer's data (the last-profile operator clears its state when
+        // it emits, at as-of), and what of them is not in the metadata itself stays unreferenced
         Files.createDirectories(target);
         try (var files = Files.list(from)) {
             for (Path f : files.toList()) {
@@ -403,8 +420,6 @@ public final class Bootstrap {
      * keyed and encoded as the job's sink writes them; the topic is created compacted if missing.
      */
     static int publishLatestProfiles(KafkaSettings kafka, Path profiles) throws Exception {
-        Collection<CustomerProfile> latest =
-                Files.isDirectory(profiles) ? ProfilesFile.latest(profiles) : List.of();
         String topic = kafka.topic(KafkaSettings.PROFILES);
         Topics.createMissing(
                 kafka,
@@ -414,23 +429,34 @@ public final class Bootstrap {
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        int[] sent = {0};
+        java.util.concurrent.atomic.AtomicReference<Exception> failed =
+                new java.util.concurrent.atomic.AtomicReference<>();
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
-            for (CustomerProfile p : latest) {
-                sent.add(
-                        producer.send(
-                                new ProducerRecord<>(
-                                        topic,
-                                        p.getCustomerId().getBytes(StandardCharsets.UTF_8),
-                                        p.getErasedAt() != null ? null : AvroBytes.encode(p))));
+            if (Files.isDirectory(profiles)) {
+                ProfilesFile.read(
+                        profiles,
+                        p -> {
+                            producer.send(
+                                    new ProducerRecord<>(
+                                            topic,
+                                            p.getCustomerId().getBytes(StandardCharsets.UTF_8),
+                                            p.getErasedAt() != null ? null : AvroBytes.encode(p)),
+                                    (written, e) -> {
+                                        if (e != null) {
+                                            failed.compareAndSet(null, e);
+                                        }
+                                    });
+                            sent[0]++;
+                        });
             }
             producer.flush();
-            for (var s : sent) {
-                s.get(); // a write that failed fails the bootstrap
-            }
         }
-        return latest.size();
+        if (failed.get() != null) {
+            throw new IOException("publishing the profiles to " + topic, failed.get());
+        }
+        return sent[0];
     }
 
     private static void concat(Path parts, String name, Path target) throws IOException {

@@ -158,7 +158,8 @@ final class HistorySource implements Source<IngestRecord, HistorySource.Split, B
                     lines = null;
                     done = true;
                     output.emitWatermark(new Watermark(asOf));
-                    return InputStatus.NOTHING_AVAILABLE; // for good: the future never completes
+                    available = new CompletableFuture<>(); // never completes: the task idles
+                    return InputStatus.NOTHING_AVAILABLE;
                 }
                 linesRead++;
                 if (!line.isBlank()) {

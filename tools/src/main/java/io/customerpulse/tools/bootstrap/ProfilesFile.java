@@ -10,19 +10,16 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 
 /**
- * The profiles a bootstrap emits, kept in files (one per subtask, each record its single-object
- * Avro encoding behind its length) so that after the savepoint the last profile of each customer —
- * what compaction would leave of customer-profiles — can be published once, instead of every
+ * The last profile of each customer of history ({@link LatestProfileAtAsOf}), kept in files (one
+ * per subtask, each record its single-object Avro encoding behind its length) so that after the
+ * savepoint they can be published to customer-profiles once — what compaction would leave of every
  * version of history.
  */
 final class ProfilesFile implements Sink<CustomerProfile> {
@@ -59,14 +56,8 @@ final class ProfilesFile implements Sink<CustomerProfile> {
         };
     }
 
-    /**
-     * The last profile of each customer in the files under {@code dir}: the latest {@code
-     * updated_at}, then the highest version (a new history after an expiry or an erasure starts at
-     * version 1). An erasure's marker counts as a profile, the latest at its time (it follows every
-     * event at or before it): the customer's key then ends in a tombstone.
-     */
-    static Collection<CustomerProfile> latest(Path dir) throws IOException {
-        Map<String, CustomerProfile> latest = new HashMap<>();
+    /** Every profile in the files under {@code dir}, to {@code each}, without holding them. */
+    static void read(Path dir, IoConsumer<CustomerProfile> each) throws IOException {
         List<Path> parts;
         try (Stream<Path> files = Files.list(dir)) {
             parts = files.filter(f -> f.getFileName().toString().endsWith(".bin")).toList();
@@ -81,15 +72,22 @@ final class ProfilesFile implements Sink<CustomerProfile> {
                     } catch (EOFException end) {
                         break;
                     }
-                    byte[] bytes = in.readNBytes(length);
-                    CustomerProfile p = AvroBytes.decode(CustomerProfile.class, bytes);
-                    latest.merge(p.getCustomerId(), p, ProfilesFile::later);
+                    each.accept(AvroBytes.decode(CustomerProfile.class, in.readNBytes(length)));
                 }
             }
         }
-        return latest.values();
     }
 
+    /** A consumer that may fail with an I/O error. */
+    interface IoConsumer<T> {
+        void accept(T t) throws IOException;
+    }
+
+    /**
+     * The later of two profiles of a customer: the latest {@code updated_at}, then the highest
+     * version (a new history after an expiry or an erasure starts at version 1). An erasure's
+     * marker is the latest at its time (it follows every event at or before it).
+     */
     static CustomerProfile later(CustomerProfile a, CustomerProfile b) {
         int byTime = a.getUpdatedAt().compareTo(b.getUpdatedAt());
         if (byTime != 0) {
