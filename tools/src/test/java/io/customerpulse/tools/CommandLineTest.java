@@ -132,68 +132,47 @@ class CommandLineTest {
     @Test
     void aBootstrapRefusesASavepointInUseABadAsOfOneInTheFutureAndHistoryAfterIt(@TempDir Path dir)
             throws Exception {
-        Path history = Files.writeString(dir.resolve("h.jsonl"), "");
+        Path history =
+                Files.writeString(
+                        dir.resolve("h.jsonl"),
+                        "{\"type\":\"interaction\",\"event_id\":\"e1\",\"customer_id\":\"c1\","
+                                + "\"event_time\":\"2024-01-02T00:00:00Z\",\"marketplace\":\"US\","
+                                + "\"interaction_type\":\"PAGE_VIEW\"}\n");
         Path used = Files.createDirectories(dir.resolve("sp"));
         Files.writeString(used.resolve("_metadata"), "x");
-        var bootstrap = (Supplier<Object>) io.customerpulse.tools.bootstrap.BootstrapCommand::new;
-        Outcome inUse =
-                run(bootstrap.get(), "--input", history.toString(), "--savepoint", used.toString());
-        assertThat(inUse.code()).isEqualTo(2);
-        assertThat(inUse.err().strip())
+        assertThat(bootstrap(history, used, "2024-01-03T00:00:00Z"))
                 .isEqualTo(
                         "bootstrap: --savepoint: "
                                 + used
                                 + " exists and is not an empty directory");
-        Outcome asOf =
-                run(
-                        bootstrap.get(),
-                        "--input",
-                        history.toString(),
-                        "--savepoint",
-                        dir.resolve("new").toString(),
-                        "--as-of",
-                        "today",
-                        "--set",
-                        "postgres.url=jdbc:postgresql://localhost/x");
-        assertThat(asOf.code()).isEqualTo(2);
-        assertThat(asOf.err().strip())
+        Path savepoint = dir.resolve("new");
+        assertThat(bootstrap(history, savepoint, "today"))
                 .isEqualTo("bootstrap: --as-of: 'today' is not an ISO-8601 instant");
-        Files.writeString(
-                history,
-                "{\"type\":\"interaction\",\"event_id\":\"e1\",\"customer_id\":\"c1\","
-                        + "\"event_time\":\"2024-01-02T00:00:00Z\",\"marketplace\":\"US\","
-                        + "\"interaction_type\":\"PAGE_VIEW\"}\n");
-        Outcome after =
-                run(
-                        bootstrap.get(),
-                        "--input",
-                        history.toString(),
-                        "--savepoint",
-                        dir.resolve("new").toString(),
-                        "--as-of",
-                        "2024-01-01T00:00:00Z",
-                        "--set",
-                        "postgres.url=jdbc:postgresql://localhost:1/nowhere");
-        Outcome future =
-                run(
-                        bootstrap.get(),
-                        "--input",
-                        history.toString(),
-                        "--savepoint",
-                        dir.resolve("new").toString(),
-                        "--as-of",
-                        "2999-01-01T00:00:00Z",
-                        "--set",
-                        "postgres.url=jdbc:postgresql://localhost:1/nowhere");
-        assertThat(future.code()).isEqualTo(2);
-        assertThat(future.err().strip())
+        assertThat(bootstrap(history, savepoint, "2999-01-01T00:00:00Z"))
                 .isEqualTo("bootstrap: the as-of time 2999-01-01T00:00:00Z is in the future");
-        assertThat(after.code()).isEqualTo(2);
-        assertThat(after.err().strip())
+        assertThat(bootstrap(history, savepoint, "2024-01-01T00:00:00Z"))
                 .isEqualTo(
                         "bootstrap: the history has events after the as-of time"
                                 + " 2024-01-01T00:00:00Z (the last at 2024-01-02T00:00:00Z): cut it"
                                 + " there, the rest goes to the live job's topics");
+        assertThat(savepoint).doesNotExist();
+    }
+
+    /** The one line a refused bootstrap prints (its exit code checked to be 2). */
+    private static String bootstrap(Path history, Path savepoint, String asOf) {
+        Outcome o =
+                run(
+                        new io.customerpulse.tools.bootstrap.BootstrapCommand(),
+                        "--input",
+                        history.toString(),
+                        "--savepoint",
+                        savepoint.toString(),
+                        "--as-of",
+                        asOf,
+                        "--set",
+                        "postgres.url=jdbc:postgresql://localhost:1/nowhere");
+        assertThat(o.code()).isEqualTo(2);
+        return o.err().strip();
     }
 
     @Test

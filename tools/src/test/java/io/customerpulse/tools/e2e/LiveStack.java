@@ -501,6 +501,31 @@ final class LiveStack implements BeforeAllCallback {
 
     // --- helpers ---------------------------------------------------------------------------
 
+    /**
+     * The dashboard page's panels ({@code /api/panels}) over the kept database of a local-stack
+     * run, read as the page's read-only role.
+     */
+    static JsonNode dashboardPanels(io.customerpulse.tools.local.LocalData.Database db)
+            throws Exception {
+        try (io.customerpulse.tools.dashboard.DashboardServer page =
+                new io.customerpulse.tools.dashboard.DashboardServer(
+                        "127.0.0.1",
+                        0,
+                        db.url(),
+                        db.reader().properties(),
+                        Duration.ofSeconds(5))) {
+            java.net.http.HttpResponse<String> panels =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(page.url() + "api/panels"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(panels.statusCode()).isEqualTo(200);
+            return AvroJson.MAPPER.readTree(panels.body());
+        }
+    }
+
     /** customer-profiles as (key, profile) in topic order; a tombstone as (key, null). */
     static List<Map.Entry<String, CustomerProfile>> profileRecords(JobConfig config)
             throws Exception {

@@ -10,19 +10,13 @@ import io.customerpulse.json.AvroJson;
 import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.testkit.LocalKafka;
 import io.customerpulse.testkit.Sentinels;
-import io.customerpulse.tools.dashboard.DashboardServer;
 import io.customerpulse.tools.importer.CdnowImporter;
 import io.customerpulse.tools.local.LocalData;
 import io.customerpulse.tools.local.LocalStack;
 import java.io.Writer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -111,26 +105,11 @@ class LocalStackHistoryITCase {
                 expected.merge(segment.isNull() ? "NONE" : segment.asText(), 1L, Long::sum);
             }
             assertThat(expected).containsKeys("CHURN_RISK", "REPEAT");
-            try (DashboardServer page =
-                    new DashboardServer(
-                            "127.0.0.1",
-                            0,
-                            db.url(),
-                            db.reader().properties(),
-                            Duration.ofSeconds(5))) {
-                HttpResponse<String> panels =
-                        HttpClient.newHttpClient()
-                                .send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(page.url() + "api/panels"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString());
-                Map<String, Long> shown = new TreeMap<>();
-                for (JsonNode s : AvroJson.MAPPER.readTree(panels.body()).get("segments")) {
-                    shown.put(s.get("segment").asText(), s.get("customers").asLong());
-                }
-                assertThat(shown).as("the dashboard's segment panel").isEqualTo(expected);
+            Map<String, Long> shown = new TreeMap<>();
+            for (JsonNode segment : dashboardPanels(db).get("segments")) {
+                shown.put(segment.get("segment").asText(), segment.get("customers").asLong());
             }
+            assertThat(shown).as("the dashboard's segment panel").isEqualTo(expected);
             Map<String, String> s = new HashMap<>();
             s.put("mode", "live");
             s.put("kafka.bootstrap-servers", kafka.bootstrapServers());

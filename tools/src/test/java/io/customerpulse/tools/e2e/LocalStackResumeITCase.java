@@ -7,20 +7,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.config.Cli;
 import io.customerpulse.config.JobConfig;
-import io.customerpulse.json.AvroJson;
 import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.testkit.LocalKafka;
-import io.customerpulse.tools.dashboard.DashboardServer;
 import io.customerpulse.tools.local.LocalData;
 import io.customerpulse.tools.local.LocalStack;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,30 +100,14 @@ class LocalStackResumeITCase {
                     .hasMessageContaining("in use");
 
             // the dashboard reads the kept views as the read-only role
-            try (DashboardServer page =
-                    new DashboardServer(
-                            "127.0.0.1",
-                            0,
-                            db.url(),
-                            db.reader().properties(),
-                            Duration.ofSeconds(5))) {
-                HttpResponse<String> panels =
-                        HttpClient.newHttpClient()
-                                .send(
-                                        HttpRequest.newBuilder(
-                                                        URI.create(page.url() + "api/panels"))
-                                                .build(),
-                                        HttpResponse.BodyHandlers.ofString());
-                assertThat(panels.statusCode()).isEqualTo(200);
-                long shown = 0;
-                for (JsonNode segment : AvroJson.MAPPER.readTree(panels.body()).get("segments")) {
-                    shown += segment.get("customers").asLong();
-                }
-                assertThat(shown)
-                        .as("customers in the page's segment panel")
-                        .isEqualTo(count(db, "SELECT count(*) FROM customer_profile"))
-                        .isPositive();
+            long shown = 0;
+            for (JsonNode segment : dashboardPanels(db).get("segments")) {
+                shown += segment.get("customers").asLong();
             }
+            assertThat(shown)
+                    .as("customers in the page's segment panel")
+                    .isEqualTo(count(db, "SELECT count(*) FROM customer_profile"))
+                    .isPositive();
         }
     }
 
