@@ -501,6 +501,19 @@ final class LiveStack implements BeforeAllCallback {
 
     // --- helpers ---------------------------------------------------------------------------
 
+    /** Settings that reach a kept local-stack run's broker and database as the job's role. */
+    static JobConfig keptRun(
+            io.customerpulse.testkit.LocalKafka kafka,
+            io.customerpulse.tools.local.LocalData.Database db) {
+        Map<String, String> s = new HashMap<>();
+        s.put("mode", "live");
+        s.put("kafka.bootstrap-servers", kafka.bootstrapServers());
+        s.put(
+                "postgres.url",
+                db.url() + "?user=" + db.job().user() + "&password=" + db.job().password());
+        return JobConfig.parse(s);
+    }
+
     /**
      * The dashboard page's panels ({@code /api/panels}) over the kept database of a local-stack
      * run, read as the page's read-only role.

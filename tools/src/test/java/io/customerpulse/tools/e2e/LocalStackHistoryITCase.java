@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.customerpulse.config.Cli;
-import io.customerpulse.config.JobConfig;
 import io.customerpulse.json.AvroJson;
 import io.customerpulse.postgres.PostgresSettings;
 import io.customerpulse.testkit.LocalKafka;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,13 +108,7 @@ class LocalStackHistoryITCase {
                 shown.put(segment.get("segment").asText(), segment.get("customers").asLong());
             }
             assertThat(shown).as("the dashboard's segment panel").isEqualTo(expected);
-            Map<String, String> s = new HashMap<>();
-            s.put("mode", "live");
-            s.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-            s.put(
-                    "postgres.url",
-                    db.url() + "?user=" + db.job().user() + "&password=" + db.job().password());
-            assertSameAsReplay(JobConfig.parse(s), replay, AS_OF.toEpochMilli());
+            assertSameAsReplay(keptRun(kafka, db), replay, AS_OF.toEpochMilli());
         }
     }
 }

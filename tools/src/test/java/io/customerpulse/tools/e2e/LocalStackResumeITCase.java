@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +60,7 @@ class LocalStackResumeITCase {
         try (LocalData data = LocalData.open(out);
                 LocalKafka kafka = data.kafka();
                 LocalData.Database db = data.database()) {
-            firstRun = LocalStack.publishedInputs(verification(kafka, db).kafka());
+            firstRun = LocalStack.publishedInputs(keptRun(kafka, db).kafka());
             assertThat(firstRun).as("published by the first run").isBetween(1L, total - 1);
             assertThat(count(db, "SELECT count(*) FROM customer_profile"))
                     .as("profiles kept after the first run")
@@ -88,7 +86,7 @@ class LocalStackResumeITCase {
         try (LocalData data = LocalData.open(out);
                 LocalKafka kafka = data.kafka();
                 LocalData.Database db = data.database()) {
-            JobConfig config = verification(kafka, db);
+            JobConfig config = keptRun(kafka, db);
             assertThat(LocalStack.publishedInputs(config.kafka()))
                     .as("every line published once over both runs (%d in the first)", firstRun)
                     .isEqualTo(total);
@@ -116,17 +114,6 @@ class LocalStackResumeITCase {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(DETERMINISTIC);
         return Cli.of(new LocalStack()).execute(all.toArray(String[]::new));
-    }
-
-    /** Settings that reach the kept broker and database as the job's role, for the checks. */
-    private static JobConfig verification(LocalKafka kafka, LocalData.Database db) {
-        Map<String, String> s = new HashMap<>();
-        s.put("mode", "live");
-        s.put("kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put(
-                "postgres.url",
-                db.url() + "?user=" + db.job().user() + "&password=" + db.job().password());
-        return JobConfig.parse(s);
     }
 
     private static long count(LocalData.Database db, String sql) throws Exception {
