@@ -96,9 +96,9 @@ public final class Bootstrap {
             double seconds) {}
 
     /**
-     * Bootstraps from {@code history} as of {@code asOf}: the savepoint goes to {@code savepoint}
-     * (a directory that does not exist or is empty), the history's dead letter and late events as
-     * JSON lines to {@code out}.
+     * Bootstraps from {@code history} as of {@code asOf} (null: its last event): the savepoint goes
+     * to {@code savepoint} (a directory that does not exist or is empty), the history's dead letter
+     * and late events as JSON lines to {@code out}.
      *
      * @param live the live job's parameters: the bootstrap runs with them in replay mode ({@link
      *     #settings}), and its savepoint keeps the operators of the job they build
@@ -120,7 +120,10 @@ public final class Bootstrap {
             throw new ConfigException(
                     "postgres.url", "is not set: a bootstrap writes the history to the tables");
         }
-        Instant last = lastEventTime(live, history);
+        Instant last = lastEventTime(live, history); // the one scan of the file before the job
+        if (asOf == null) {
+            asOf = last;
+        }
         if (last.isAfter(asOf)) {
             // its watermarks would carry event time past as-of before the source could hold it
             throw new Cli.UsageError(
@@ -158,7 +161,8 @@ public final class Bootstrap {
     }
 
     /** The latest event time among the valid events of {@code history} (the default as-of). */
-    public static Instant lastEventTime(Map<String, String> live, Path history) throws IOException {
+    private static Instant lastEventTime(Map<String, String> live, Path history)
+            throws IOException {
         JobConfig config = JobConfig.parse(settings(live, Duration.ofHours(1), 1));
         return ReplayRunner.latestEventTime(
                 history, new JsonEventDecoder(new EventNormalizer(config)));
@@ -470,8 +474,10 @@ public final class Bootstrap {
                     files.filter(f -> f.getFileName().toString().startsWith(name + "-"))
                             .sorted()
                             .toList()) {
-                Files.write(
-                        target, Files.readAllBytes(part), java.nio.file.StandardOpenOption.APPEND);
+                try (var append =
+                        Files.newOutputStream(target, java.nio.file.StandardOpenOption.APPEND)) {
+                    Files.copy(part, append);
+                }
             }
         }
     }

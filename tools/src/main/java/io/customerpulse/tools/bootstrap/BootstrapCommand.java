@@ -97,11 +97,13 @@ public final class BootstrapCommand implements Callable<Integer> {
         JobConfig.parse(Bootstrap.settings(live, bound, parallelism)); // fails naming a bad key
         Instant time;
         try {
-            time = asOf != null ? Instant.parse(asOf) : Bootstrap.lastEventTime(live, input);
+            time = asOf == null ? null : Instant.parse(asOf); // null: the history's last event
         } catch (DateTimeParseException e) {
             throw new Cli.UsageError("--as-of: '" + asOf + "' is not an ISO-8601 instant");
         }
-        System.out.printf("bootstrapping from %s as of %s ...%n", input, time);
+        System.out.printf(
+                "bootstrapping from %s as of %s ...%n",
+                input, time == null ? "its last event" : time);
         Bootstrap.Result r = Bootstrap.run(live, input, time, savepoint, out, bound, parallelism);
         System.out.printf(
                 "bootstrapped in %.1f s: savepoint %s (event time %s; state of %d operators only"

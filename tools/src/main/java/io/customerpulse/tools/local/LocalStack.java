@@ -447,17 +447,15 @@ public final class LocalStack implements Callable<Integer> {
          */
         String bootstrap(LocalData data, Map<String, String> settings, Configuration flink)
                 throws Exception {
-            Instant asOf =
-                    o.historyAsOf != null
-                            ? Instant.parse(o.historyAsOf)
-                            : Bootstrap.lastEventTime(settings, o.history);
-            System.out.printf("History    bootstrapping from %s as of %s ...%n", o.history, asOf);
+            System.out.printf(
+                    "History    bootstrapping from %s as of %s ...%n",
+                    o.history, o.historyAsOf == null ? "its last event" : o.historyAsOf);
             Path savepoint = data.savepoints().resolve("bootstrap");
             Bootstrap.Result r =
                     Bootstrap.run(
                             settings,
                             o.history,
-                            asOf,
+                            o.historyAsOf == null ? null : Instant.parse(o.historyAsOf),
                             savepoint,
                             data.dir.resolve("bootstrap-out"),
                             Duration.ofHours(1),
@@ -466,7 +464,7 @@ public final class LocalStack implements Callable<Integer> {
                     "History    %,d customers in %.1f s; dead letter and late events of it in %s%n",
                     r.profilesPublished(), r.seconds(), data.dir.resolve("bootstrap-out"));
             if (data.get("input") == null) {
-                data.put("generator-start", asOf.toString()); // the traffic follows the history
+                data.put("generator-start", r.asOf().toString()); // the traffic follows history
             }
             flink.setString(
                     "execution.state-recovery.path", savepoint.toAbsolutePath().toUri().toString());
